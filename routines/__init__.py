@@ -1,0 +1,1 @@
+"""The built-in routines (YAML files), shipped inside the audioroutine package."""

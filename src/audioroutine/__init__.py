@@ -1,0 +1,14 @@
+"""audioroutine: turn a stretching or mobility routine into one voice-guided, exactly timed MP3."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .build import BuildOptions, BuildResult, build, show  # noqa: E402
+from .errors import AudioRoutineError, InputError, RoutineError  # noqa: E402
+from .loader import Overrides, load_routine  # noqa: E402
+
+__all__ = [
+    "AudioRoutineError", "BuildOptions", "BuildResult", "InputError", "Overrides", "RoutineError",
+    "build", "load_routine", "show",
+]

@@ -1,0 +1,331 @@
+"""Audio: ffmpeg, clip preparation (trim, level, peak), chimes, and the streaming mix to MP3.
+
+Every clip is brought to one format (mono, 16-bit, ``SAMPLE_RATE``) when it enters the clip
+cache, so a build only places ready clips on the timeline and streams the mix to the encoder in
+blocks: memory stays flat however long the routine is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AudioError
+from .timeline import SAMPLE_RATE, Timeline
+
+TARGET_LUFS = -16.0
+"""Integrated loudness of every routine (the spoken-word podcast norm)."""
+CLIP_LUFS = -11.5
+"""Every clip is level-matched to this; the routine's gain then brings the whole to TARGET_LUFS
+(the silences between words measure lower than the words alone)."""
+PEAK_LIMIT_DBTP = -3.5
+"""True-peak ceiling for clips."""
+PROGRAM_PEAK_DBTP = -2.3
+"""The routine's gain never lifts a clip's true peak above this: the norm's ceiling is -1 dBTP,
+and the MP3 encoder adds up to about 1.3 dB on limited speech (measured at 64 kbit/s)."""
+ENCODER_LOSS_LU = 0.45
+"""Loudness the MP3 encoder takes away (measured at 64 kbit/s), made up before encoding."""
+LOWPASS_HZ = 8000
+"""Clips are band-limited to the band the encoder keeps well at 64 kbit/s."""
+CELL = 441
+"""20 ms at SAMPLE_RATE: the grain at which clip loudness is stored and summed."""
+CHIME_LUFS = -22.0
+CHIME_PEAK = {"start": 11056, "end": 11792}
+MP3_BITRATE = "64k"
+BLOCK = SAMPLE_RATE * 10
+"""Samples mixed and handed to the encoder at a time."""
+TRIM_MARGIN_S = 0.02
+
+
+# ---------------------------------------------------------------------------- ffmpeg
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """The system's ffmpeg, or the one imageio-ffmpeg ships, so pip alone is enough."""
+    found = os.environ.get("AUDIOROUTINE_FFMPEG") or shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as exc:
+        raise AudioError(
+            "ffmpeg was not found", hint="install imageio-ffmpeg (pip) or ffmpeg (your system's packages)"
+        ) from exc
+
+
+def pydub():
+    """pydub, pointed at our ffmpeg (imported late: it looks for ffmpeg when imported)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        import pydub as _pydub
+    _pydub.AudioSegment.converter = ffmpeg_exe()
+    return _pydub
+
+
+def decode_to_pcm(data: bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Any audio ffmpeg reads (MP3, WAV…) as mono int16 samples at ``rate``."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
+         "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"],
+        input=data, capture_output=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise AudioError(f"ffmpeg could not decode the audio: {proc.stderr.decode(errors='replace').strip()}")
+    return np.frombuffer(proc.stdout, dtype="<i2").copy()
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int = SAMPLE_RATE) -> np.ndarray:
+    if rate_in == rate_out:
+        return samples
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(rate_in, rate_out)
+    out = resample_poly(samples.astype(np.float64), rate_out // g, rate_in // g)
+    return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+# ---------------------------------------------------------------------------- clip preparation
+
+
+def trim(samples: np.ndarray, rate: int = SAMPLE_RATE, below_peak_db: float = 40.0) -> np.ndarray:
+    """Cut leading and trailing silence, keeping a short margin so no consonant is clipped."""
+    if samples.size == 0:
+        return samples
+    segment = pydub().AudioSegment(samples.astype("<i2").tobytes(), sample_width=2, frame_rate=rate, channels=1)
+    if segment.max_dBFS == float("-inf"):
+        return samples[:0]
+    threshold = segment.max_dBFS - below_peak_db
+    detect = pydub().silence.detect_leading_silence
+    lead_ms = detect(segment, silence_threshold=threshold, chunk_size=5)
+    trail_ms = detect(segment.reverse(), silence_threshold=threshold, chunk_size=5)
+    margin = int(TRIM_MARGIN_S * rate)
+    start = max(0, int(lead_ms * rate / 1000) - margin)
+    end = min(samples.size, samples.size - int(trail_ms * rate / 1000) + margin)
+    return samples[start:end] if end > start else samples[:0]
+
+
+def band_limit(samples: np.ndarray) -> np.ndarray:
+    """Low-pass at LOWPASS_HZ (zero phase), the band the MP3 keeps."""
+    from scipy.signal import butter, sosfiltfilt
+
+    if samples.size < 64:
+        return samples
+    sos = butter(8, LOWPASS_HZ, btype="low", fs=SAMPLE_RATE, output="sos")
+    return np.clip(np.round(sosfiltfilt(sos, samples.astype(np.float64))), -32768, 32767).astype(np.int16)
+
+
+def loudness(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    """Integrated loudness (LUFS, ITU-R BS.1770) of a clip; short clips are measured looped."""
+    import pyloudnorm
+
+    x = samples.astype(np.float64) / 32768.0
+    if x.size == 0 or not np.any(x):
+        return float("-inf")
+    minimum = int(0.4 * rate) + 1
+    if x.size < minimum:
+        x = np.tile(x, -(-minimum // x.size) + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(pyloudnorm.Meter(rate).integrated_loudness(x))
+
+
+def true_peak_db(x: np.ndarray) -> float:
+    """True peak (dBTP) of float samples, by 4x oversampling."""
+    from scipy.signal import resample_poly
+
+    peak = float(np.max(np.abs(resample_poly(x, 4, 1)))) if x.size else 0.0
+    return 20 * np.log10(peak) if peak > 0 else float("-inf")
+
+
+def _limit(x: np.ndarray, ceiling_db: float, rate: int) -> np.ndarray:
+    """Bring the true peak under the ceiling with a smooth gain envelope (a lookahead limiter)."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+    from scipy.signal import resample_poly
+
+    ceiling = 10 ** (ceiling_db / 20)
+    for _ in range(4):
+        over = np.abs(resample_poly(x, 4, 1))[: x.size * 4].reshape(-1, 4).max(axis=1)
+        if over.max() <= ceiling:
+            break
+        gain = np.minimum(1.0, ceiling / np.maximum(over, 1e-9) * 0.995)
+        width = max(3, int(0.005 * rate))
+        gain = uniform_filter1d(minimum_filter1d(gain, size=2 * width + 1), size=width)
+        x = x * gain
+    return x
+
+
+@dataclass(frozen=True)
+class ClipStats:
+    """What the mix needs to know of a clip's level without measuring it again."""
+
+    cells: np.ndarray
+    """K-weighted energy (sum of squares, full scale = 1) of each 20 ms cell from the clip's start."""
+    true_peak_db: float
+
+
+def clip_stats(samples: np.ndarray) -> ClipStats:
+    """K-weighted energy per cell (ITU-R BS.1770 weighting) and the true peak of a clip."""
+    import pyloudnorm
+    from scipy.signal import lfilter
+
+    x = samples.astype(np.float64) / 32768.0
+    weighted = x
+    for stage in pyloudnorm.Meter(SAMPLE_RATE)._filters.values():
+        weighted = lfilter(stage.b, stage.a, weighted)
+    padded = np.zeros(-(-weighted.size // CELL) * CELL)
+    padded[: weighted.size] = weighted
+    cells = np.square(padded).reshape(-1, CELL).sum(axis=1).astype(np.float32)
+    return ClipStats(cells, round(true_peak_db(x), 3))
+
+
+def program_loudness(cells: np.ndarray) -> float:
+    """Integrated loudness (LUFS) of a whole routine from its summed cells: 400 ms blocks every
+    100 ms, absolute gate -70 LUFS, relative gate -10 LU, as BS.1770-4 measures it."""
+    per_block, hop = 20, 5
+    if cells.size < per_block:
+        cells = np.pad(cells, (0, per_block - cells.size))
+    sums = np.concatenate(([0.0], np.cumsum(cells, dtype=np.float64)))
+    starts = np.arange(0, cells.size - per_block + 1, hop)
+    z = (sums[starts + per_block] - sums[starts]) / (per_block * CELL)
+    with np.errstate(divide="ignore"):
+        level = -0.691 + 10 * np.log10(z)
+    z = z[level > -70.0]
+    if z.size == 0:
+        return float("-inf")
+    relative = -0.691 + 10 * np.log10(z.mean()) - 10.0
+    with np.errstate(divide="ignore"):
+        z = z[-0.691 + 10 * np.log10(z) > relative]
+    return float(-0.691 + 10 * np.log10(z.mean()))
+
+
+def prepare_clip(samples: np.ndarray, rate: int) -> tuple[np.ndarray, ClipStats]:
+    """An engine's raw clip made ready for the mix: our rate, trimmed, level-matched, true peak
+    under the ceiling, with its stats. Done once per phrase, when it enters the cache."""
+    samples = band_limit(trim(resample(samples, rate, SAMPLE_RATE)))
+    level = loudness(samples)
+    if level != float("-inf"):
+        x = samples.astype(np.float64) / 32768.0 * 10 ** ((CLIP_LUFS - level) / 20)
+        x = _limit(x, PEAK_LIMIT_DBTP, SAMPLE_RATE)
+        samples = np.clip(np.round(x * 32767), -32768, 32767).astype(np.int16)
+    return samples, clip_stats(samples)
+
+
+# ---------------------------------------------------------------------------- chimes
+
+
+@cache
+def chime(which: str) -> np.ndarray:
+    """A soft bell, generated here (no sample, no licence): rising for start, falling for end."""
+    rate = SAMPLE_RATE
+    notes = (659.25, 987.77) if which == "start" else (987.77, 659.25)
+    length = int(1.1 * rate)
+    t = np.arange(length) / rate
+    out = np.zeros(length)
+    for i, f0 in enumerate(notes):
+        onset = int(i * 0.16 * rate)
+        tt = t[: length - onset]
+        tone = sum(
+            amp * np.sin(2 * np.pi * f0 * ratio * tt) * np.exp(-tt * decay)
+            for ratio, amp, decay in ((1.0, 1.0, 4.5), (2.0, 0.25, 7.0), (3.01, 0.08, 11.0))
+        )
+        attack = np.minimum(1.0, tt / 0.004)
+        out[onset:] += tone * attack
+    fade = np.minimum(1.0, (length - np.arange(length)) / (0.05 * rate))
+    out *= fade
+    # Peak chosen so the chime measures about CHIME_LUFS (checked by tests/test_audio.py);
+    # a fixed number keeps the loudness meter out of builds that synthesize nothing.
+    return np.clip(np.round(out / np.max(np.abs(out)) * CHIME_PEAK[which]), -32768, 32767).astype(np.int16)
+
+
+# ---------------------------------------------------------------------------- mixing
+
+
+def routine_gain_db(timeline: Timeline, stats: Mapping[str, ClipStats],
+                    chime_stats: Mapping[str, ClipStats]) -> tuple[float, float]:
+    """The gain that brings the routine to TARGET_LUFS, and its loudness before that gain.
+
+    Computed from the clips' stored cells placed where the timeline puts them, so no audio is
+    measured at build time; capped so no clip's true peak passes PROGRAM_PEAK_DBTP."""
+    cells = np.zeros(timeline.total // CELL + 2, dtype=np.float64)
+    peak = float("-inf")
+    for event in timeline.sounding():
+        stat = stats[event.text] if event.text is not None else chime_stats[event.chime]
+        at = int(round(event.start / CELL))
+        part = stat.cells[: max(0, cells.size - at)]
+        cells[at : at + part.size] += part
+        peak = max(peak, stat.true_peak_db)
+    level = program_loudness(cells)
+    if level == float("-inf"):
+        return 0.0, level
+    return min(TARGET_LUFS + ENCODER_LOSS_LU - level, PROGRAM_PEAK_DBTP - peak), level
+
+
+def mix_blocks(
+    timeline: Timeline,
+    clips: Mapping[str, np.ndarray],
+    chimes: Mapping[str, np.ndarray],
+    gain_db: float = 0.0,
+    block: int = BLOCK,
+) -> Iterator[np.ndarray]:
+    """The routine's samples, ``block`` at a time, with every sounding cue at its exact sample.
+
+    Silence is zeros at the target rate; overlapping cues add; ``gain_db`` sets the routine's
+    level. Memory holds one block.
+    """
+    factor = np.float32(10 ** (gain_db / 20))
+    events = timeline.sounding()
+    active: list[tuple[int, np.ndarray]] = []
+    index = 0
+    for a in range(0, timeline.total, block):
+        b = min(a + block, timeline.total)
+        while index < len(events) and events[index].start < b:
+            event = events[index]
+            audio = clips[event.text] if event.text is not None else chimes[event.chime]
+            active.append((event.start, audio[: event.length]))
+            index += 1
+        buffer = np.zeros(b - a, dtype=np.int32)
+        still: list[tuple[int, np.ndarray]] = []
+        for start, audio in active:
+            lo, hi = max(a, start), min(b, start + audio.size)
+            if hi > lo:
+                buffer[lo - a : hi - a] += audio[lo - start : hi - start]
+            if start + audio.size > b:
+                still.append((start, audio))
+        active = still
+        yield np.clip(np.rint(buffer * factor), -32768, 32767).astype("<i2")
+
+
+def encode_mp3(blocks: Iterable[np.ndarray], out: Path, rate: int = SAMPLE_RATE,
+               bitrate: str = MP3_BITRATE) -> None:
+    """Stream mono int16 blocks through ffmpeg's LAME encoder into ``out`` (CBR, gapless header)."""
+    command = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+        "-c:a", "libmp3lame", "-b:a", bitrate, "-write_xing", "1", "-id3v2_version", "0",
+        "-f", "mp3", str(out),
+    ]
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for chunk in blocks:
+            proc.stdin.write(chunk.tobytes())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    finally:
+        stderr = proc.stderr.read().decode(errors="replace")
+        code = proc.wait()
+    if code != 0:
+        raise AudioError(f"ffmpeg could not encode {out.name}: {stderr.strip() or f'exit {code}'}")

@@ -1,0 +1,52 @@
+"""espeak-ng, the system's formant voice, when it is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EngineError, EngineUnavailable
+from .base import Synthesized
+
+
+def espeak_exe() -> str | None:
+    return shutil.which("espeak-ng")
+
+
+class EspeakEngine:
+    name = "espeak"
+
+    def __init__(self, lang: str = "en", slow: bool = False) -> None:
+        exe = espeak_exe()
+        if exe is None:
+            raise EngineUnavailable(
+                "espeak-ng is not installed", hint="install it with your system's packages, or use --engine piper"
+            )
+        self.exe = exe
+        self.lang = lang
+        self.voice = lang
+        self.slow = slow
+        self.workers = 2
+
+    def identity(self) -> dict[str, str]:
+        return {"engine": self.name, "voice": self.voice, "lang": self.lang,
+                "speed": "slow" if self.slow else "normal"}
+
+    def synthesize(self, text: str) -> Synthesized:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "clip.wav"
+            proc = subprocess.run(
+                [self.exe, "-v", self.voice, "-s", "140" if self.slow else "165", "-w", str(out), text],
+                capture_output=True, check=False,
+            )
+            if proc.returncode != 0 or not out.exists():
+                raise EngineError(f"espeak-ng failed: {proc.stderr.decode(errors='replace').strip()}")
+            with wave.open(str(out)) as wav:
+                rate = wav.getframerate()
+                samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").copy()
+        return Synthesized(samples, rate)

@@ -1,0 +1,225 @@
+"""The routine as typed, validated objects: what a routine file means once it has been read."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+from .durations import DurationSyntaxError, Hold, format_duration, parse_duration, parse_hold
+
+MAX_HOLD_S = 3600.0
+
+
+def _duration(value: object) -> float:
+    try:
+        return parse_duration(value)
+    except DurationSyntaxError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _hold(value: object) -> Hold:
+    try:
+        return parse_hold(value)
+    except DurationSyntaxError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Seconds = Annotated[
+    float, BeforeValidator(_duration), PlainSerializer(format_duration, return_type=str)
+]
+"""A length of time, written in the file as ``45s``, ``1m30s`` or ``2 min``."""
+
+HoldValue = Annotated[Hold, BeforeValidator(_hold), PlainSerializer(str, return_type=str)]
+Side = Literal["left", "right"]
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens: safe in file names, URLs and messaging apps."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "routine"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(_Strict):
+    """Where the routine comes from; spoken in the intro and kept in the tags."""
+
+    publication: str | None = None
+    """The magazine, site or book, e.g. ``Canadian Running``."""
+    author: str | None = None
+    """Who wrote or designed it."""
+    link: str | None = None
+    """Where to read the original."""
+    note: str | None = None
+    """What was adapted or chosen here, in the file's own words (never spoken)."""
+
+
+class Settings(_Strict):
+    """Timing and sound of the whole routine. Every length is written like ``5s`` or ``1m``."""
+
+    breath: Seconds = Field(5.0, gt=0, le=60)
+    """Length of one breath (in and out), used by holds counted in breaths and by flows."""
+    rest: Seconds = Field(15.0, ge=0, le=MAX_HOLD_S)
+    """Rest between exercises, during which the next one is named."""
+    settle: Seconds = Field(3.0, ge=0, le=120)
+    """Silence after an exercise's instructions to get into position."""
+    switch: Seconds = Field(5.0, ge=0, le=120)
+    """Pause to change sides."""
+    set_rest: Seconds = Field(20.0, ge=0, le=MAX_HOLD_S)
+    """Rest between sets."""
+    pause: Seconds = Field(0.5, ge=0, le=10)
+    """Silence after each spoken cue before the next one."""
+    countdown: int = Field(3, ge=0, le=10)
+    """The last this many seconds of a timed hold are counted aloud; 0 turns counting off."""
+    breath_cues: bool = False
+    """During holds counted in breaths, say quietly "breathe in" and "breathe out"."""
+    callouts: bool = True
+    """Say "halfway" and how much time is left on long holds."""
+    callout_min_hold: Seconds = Field(60.0, gt=0)
+    """Holds at least this long get callouts."""
+    time_left: Seconds = Field(15.0, gt=0)
+    """When the "… seconds left" callout comes."""
+    chimes: bool = True
+    """A soft chime at the start and end of each exercise."""
+    lang: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+    """Language of the spoken cues; selects ``scripts_templates/<lang>/``."""
+
+
+class Variation(_Strict):
+    """One way of doing the exercise (``knees straight``, ``big toe only``), each done in full."""
+
+    name: str = Field(min_length=1)
+    instructions: list[str] = []
+
+
+class FlowStep(_Strict):
+    """One pose in a flow, taken on an in- or out-breath."""
+
+    breath: Literal["in", "out"]
+    pose: str = Field(min_length=1)
+    breaths: float = Field(1.0, gt=0, le=20)
+    """How many breath lengths the pose lasts."""
+
+
+class Exercise(_Strict):
+    """One exercise: what to do and how much of it (a hold, reps, or a flow)."""
+
+    name: str = Field(min_length=1)
+    id: str | None = Field(None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    """Stable name for overrides (``--set calf-stretch.hold=60s``); derived from the name."""
+    instructions: list[str] = []
+    equipment: list[str] = []
+    """What to have at hand for this exercise; named in the transition before it."""
+    hold: HoldValue | None = None
+    """How long to hold: ``30s``, ``1m``, ``6 breaths``."""
+    dose_range: str | None = None
+    """The range the source gives (``5 to 7 breaths``), kept for the record; never spoken."""
+    reps: int | None = Field(None, gt=0, le=200)
+    """Repetitions, counted aloud when ``rep_time`` is set, else done at your own pace."""
+    rep_time: Seconds | None = Field(None, gt=0, le=60)
+    """Time for one rep (the lifting part when ``lower`` is set); each rep is counted aloud."""
+    lower: Seconds | None = Field(None, gt=0, le=60)
+    """A slow lowering phase after each counted rep (eccentric work)."""
+    window: Seconds | None = Field(None, gt=0, le=MAX_HOLD_S)
+    """Time given for reps at your own pace; default three seconds a rep."""
+    flow: list[FlowStep] | None = Field(None, min_length=1)
+    """Poses paced one per breath, e.g. a sun salutation."""
+    rounds: int = Field(1, ge=1, le=50)
+    """How many times a flow is repeated."""
+    sides: list[Side] | None = Field(None, min_length=1, max_length=2)
+    """Do the dose on each side, in this order: ``[right, left]``."""
+    side_label: str = "side"
+    """What a side is called: ``foot``, ``leg``, ``hand`` or ``side``."""
+    sets: int = Field(1, ge=1, le=20)
+    set_rest: Seconds | None = Field(None, ge=0, le=MAX_HOLD_S)
+    """Rest between this exercise's sets; default from settings."""
+    variations: list[Variation] | None = Field(None, min_length=1)
+    """Ways to do the exercise, each done in full within every set."""
+    note: str | None = None
+    """Why a dose was chosen, for the record; never spoken."""
+
+    @field_validator("sides")
+    @classmethod
+    def _distinct_sides(cls, sides: list[str] | None) -> list[str] | None:
+        if sides and len(set(sides)) != len(sides):
+            raise ValueError("each side may be named once")
+        return sides
+
+    @field_validator("hold")
+    @classmethod
+    def _sensible_hold(cls, hold: Hold | None) -> Hold | None:
+        if hold is None:
+            return hold
+        if hold.seconds is not None and hold.seconds <= 0:
+            raise ValueError("must be longer than zero")
+        if hold.seconds is not None and hold.seconds > MAX_HOLD_S:
+            raise ValueError("is over one hour; split it into sets")
+        if hold.breaths is not None and not 1 <= hold.breaths <= 200:
+            raise ValueError("must be between 1 and 200 breaths")
+        return hold
+
+    @model_validator(mode="after")
+    def _one_dose(self) -> Exercise:
+        doses = [name for name in ("hold", "reps", "flow") if getattr(self, name) is not None]
+        if not doses:
+            raise ValueError("needs a dose: hold (like 30s or 6 breaths), reps, or flow")
+        if len(doses) > 1:
+            raise ValueError(f"has more than one dose ({' and '.join(doses)}); choose one")
+        for key in ("rep_time", "lower", "window"):
+            if getattr(self, key) is not None and self.reps is None:
+                raise ValueError(f"{key} goes with reps")
+        if self.rep_time is not None and self.window is not None:
+            raise ValueError("reps are either counted (rep_time) or at your own pace (window)")
+        if self.lower is not None and self.rep_time is None:
+            raise ValueError("lower needs rep_time, the time of the lifting part")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The exercise's stable id."""
+        return self.id or slugify(self.name)
+
+
+class Routine(_Strict):
+    """A whole routine, as written in one routine file."""
+
+    title: str = Field(min_length=1)
+    description: str = ""
+    when: Literal["pre-run", "post-run", "any time"] = "any time"
+    source: Source | None = None
+    artist: str | None = None
+    """Shown as the artist in music players; default the source's author."""
+    equipment: list[str] = []
+    """Everything the routine needs; announced in the intro."""
+    settings: Settings = Settings()
+    exercises: list[Exercise] = Field(min_length=1)
+    notes: list[str] = []
+    """Choices made where the source was vague, for the record; never spoken."""
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Routine:
+        seen: dict[str, str] = {}
+        for exercise in self.exercises:
+            if exercise.key in seen:
+                raise ValueError(
+                    f"two exercises share the id {exercise.key!r} ({seen[exercise.key]!r} and "
+                    f"{exercise.name!r}); give one an id"
+                )
+            seen[exercise.key] = exercise.name
+        return self
+
+    def exercise_ids(self) -> list[str]:
+        return [exercise.key for exercise in self.exercises]

@@ -1,0 +1,112 @@
+"""Place every cue of a script at an exact sample position, before any audio is mixed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .script import Chime, Script, Silence, Speech, Where
+
+SAMPLE_RATE = 22050
+"""Every clip is brought to this rate; the MP3 is written at it (mono)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One cue on the timeline: ``length`` samples from sample ``start``."""
+
+    kind: str
+    start: int
+    length: int
+    where: Where
+    text: str | None = None
+    chime: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    events: tuple[Event, ...]
+    chapters: tuple[Chapter, ...]
+    total: int
+    rate: int = SAMPLE_RATE
+
+    @property
+    def seconds(self) -> float:
+        return self.total / self.rate
+
+    def sounding(self) -> list[Event]:
+        """The events that put sound in the file (speech and chimes), in order of start."""
+        return sorted((e for e in self.events if e.text is not None or e.chime), key=lambda e: e.start)
+
+
+def seconds_to_samples(seconds: float, rate: int = SAMPLE_RATE) -> int:
+    return int(round(seconds * rate))
+
+
+def build_timeline(
+    script: Script,
+    speech_length: Callable[[str], int],
+    chime_length: Callable[[str], int],
+    rate: int = SAMPLE_RATE,
+) -> Timeline:
+    """Lay the script out end to end.
+
+    A spoken cue lasts its clip's length; the configured pause follows it only when another
+    spoken cue or a chime comes next, so a hold starts exactly where the cue that announces it
+    ends, and the cue that ends it starts exactly when the hold's time is up. Overlays are
+    placed inside their silence and never move it.
+    """
+    pause = seconds_to_samples(script.settings.pause, rate)
+    events: list[Event] = []
+    cursor = 0
+    segments = script.segments
+    for i, segment in enumerate(segments):
+        following = segments[i + 1] if i + 1 < len(segments) else None
+        gap = pause if isinstance(following, Speech | Chime) else 0
+        if isinstance(segment, Speech):
+            length = speech_length(segment.text)
+            events.append(Event(segment.kind, cursor, length, segment.where, text=segment.text))
+            cursor += length + gap
+        elif isinstance(segment, Chime):
+            length = chime_length(segment.which)
+            events.append(Event("chime", cursor, length, segment.where, chime=segment.which))
+            cursor += length + gap
+        else:
+            assert isinstance(segment, Silence)
+            length = seconds_to_samples(segment.seconds, rate)
+            events.append(Event(segment.kind, cursor, length, segment.where))
+            for overlay in segment.overlays:
+                start = cursor + seconds_to_samples(overlay.offset, rate)
+                events.append(
+                    Event(overlay.kind, start, speech_length(overlay.text), overlay.where, text=overlay.text)
+                )
+            cursor += length
+    total = max([cursor, *(e.end for e in events)])
+    return Timeline(tuple(events), _chapters(script, events), total, rate)
+
+
+def _chapters(script: Script, events: list[Event]) -> tuple[Chapter, ...]:
+    spans: dict[str, list[int]] = {}
+    for event in events:
+        key = event.where.exercise
+        if key is None:
+            continue
+        span = spans.setdefault(key, [event.start, event.end])
+        span[0] = min(span[0], event.start)
+        span[1] = max(span[1], event.end)
+    return tuple(
+        Chapter(key, script.titles.get(key, key), start, end)
+        for key, (start, end) in sorted(spans.items(), key=lambda item: item[1][0])
+    )
