@@ -1,0 +1,67 @@
+"""Shared fixtures: one clip cache for the whole run (each phrase is spoken once), and builders."""
+
+from __future__ import annotations
+
+import os
+import socket
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from audioroutine import BuildOptions, Overrides, build
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def clip_cache(tmp_path_factory) -> Path:
+    """A clip cache shared by every test in the run; AUDIOROUTINE_CACHE points at it."""
+    path = Path(os.environ.get("AUDIOROUTINE_TEST_CACHE") or tmp_path_factory.mktemp("clip-cache"))
+    old = os.environ.get("AUDIOROUTINE_CACHE")
+    os.environ["AUDIOROUTINE_CACHE"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("AUDIOROUTINE_CACHE", None)
+    else:
+        os.environ["AUDIOROUTINE_CACHE"] = old
+
+
+@pytest.fixture
+def write_routine(tmp_path):
+    """Write a routine file from YAML text; returns its path."""
+
+    def write(text: str, name: str = "routine.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def build_piper(clip_cache, tmp_path):
+    """Build routines with the real offline voice into tmp_path/out; returns the results."""
+
+    def run(*routines: str | Path, out: Path | None = None, overrides: Overrides | None = None, **options):
+        opts = BuildOptions(engine="piper", out=out or tmp_path / "out", cache_dir=clip_cache,
+                            overrides=overrides or Overrides(), **options)
+        return build([str(r) for r in routines], opts)
+
+    return run
+
+
+def _online() -> bool:
+    try:
+        socket.create_connection(("translate.google.com", 443), timeout=3).close()
+        return True
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    if any("net" in item.keywords for item in items) and not _online():
+        skip = pytest.mark.skip(reason="no internet here: the real Google service cannot be reached")
+        for item in items:
+            if "net" in item.keywords:
+                item.add_marker(skip)
