@@ -42,7 +42,9 @@ CHIME_PEAK = {"start": 11056, "end": 11792}
 MP3_BITRATE = "64k"
 BLOCK = SAMPLE_RATE * 10
 """Samples mixed and handed to the encoder at a time."""
-TRIM_MARGIN_S = 0.02
+LEAD_MARGIN_S = 0.005
+"""Kept before a clip's first sound: a cue is heard within a few ms of its place."""
+TAIL_MARGIN_S = 0.03
 
 
 # ---------------------------------------------------------------------------- ffmpeg
@@ -111,9 +113,8 @@ def trim(samples: np.ndarray, rate: int = SAMPLE_RATE, below_peak_db: float = 40
     detect = pydub().silence.detect_leading_silence
     lead_ms = detect(segment, silence_threshold=threshold, chunk_size=5)
     trail_ms = detect(segment.reverse(), silence_threshold=threshold, chunk_size=5)
-    margin = int(TRIM_MARGIN_S * rate)
-    start = max(0, int(lead_ms * rate / 1000) - margin)
-    end = min(samples.size, samples.size - int(trail_ms * rate / 1000) + margin)
+    start = max(0, int(lead_ms * rate / 1000) - int(LEAD_MARGIN_S * rate))
+    end = min(samples.size, samples.size - int(trail_ms * rate / 1000) + int(TAIL_MARGIN_S * rate))
     return samples[start:end] if end > start else samples[:0]
 
 

@@ -135,9 +135,13 @@ def read_yaml_mapping(path: Path, what: str = "routine") -> CommentedMap:
     try:
         data = _yaml().load(io.StringIO(text))
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "malformed YAML").strip()
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "<stream end>" in problem:
+            mark = exc.context_mark  # an unclosed bracket or quote: point where it opened
+        if exc.context and exc.context_mark is not None and exc.problem:
+            problem += f" ({exc.context.strip()} on line {exc.context_mark.line + 1})"
+        line = mark.line + 1 if mark is not None else None
         raise RoutineError(f"is not valid YAML: {problem}", path=path, line=line) from None
     except YAMLError as exc:
         raise RoutineError(f"is not valid YAML: {exc}", path=path) from None
@@ -230,6 +234,9 @@ def _describe(error: Mapping[str, Any]) -> tuple[Sequence[str | int], str]:
         return loc, f"unknown key {key!r}{hint} Valid keys here: {', '.join(valid)}"
     if kind == "missing":
         return loc, "is required"
+    if kind == "too_short":
+        least = error.get("ctx", {}).get("min_length", 1)
+        return loc, f"needs at least {least} item{'s' if least != 1 else ''}"
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return loc, message
 

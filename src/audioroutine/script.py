@@ -173,7 +173,7 @@ class _Writer:
                 yield from self.say("flow_round", round_where, number=r, rounds=exercise.rounds)
             offset, extra = 0.0, []
             for step in exercise.flow:
-                extra += self.overlay(offset, "flow_step", "flow", round_where, step=step)
+                extra += self.overlay(offset, "flow_step", "pose", round_where, step=step)
                 offset += step.breaths * self.settings.breath
             yield self.timed(offset, "flow", round_where, counted=False, extra=extra)
 

@@ -1,0 +1,117 @@
+"""The cue templates: every spoken word, with numbers and durations said naturally."""
+
+from pathlib import Path
+
+import pytest
+
+from audioroutine.durations import Hold
+from audioroutine.errors import TemplateError
+from audioroutine.model import Exercise, Routine
+from audioroutine.templates import CUE_TEMPLATES, CueTemplates
+
+
+@pytest.fixture(scope="module")
+def en():
+    return CueTemplates("en")
+
+
+@pytest.mark.parametrize(
+    ("hold", "spoken"),
+    [
+        (Hold(seconds=30), "Hold for thirty seconds."),
+        (Hold(seconds=90), "Hold for one minute thirty seconds."),
+        (Hold(seconds=60), "Hold for one minute."),
+        (Hold(seconds=120), "Hold for two minutes."),
+        (Hold(seconds=1), "Hold for one second."),
+        (Hold(seconds=45), "Hold for forty-five seconds."),
+        (Hold(seconds=3600), "Hold for one hour."),
+        (Hold(breaths=6), "Hold for six breaths."),
+        (Hold(breaths=1), "Hold for one breath."),
+    ],
+)
+def test_holds_are_spoken_naturally(en, hold, spoken):
+    assert en.render("hold", hold=hold) == spoken
+
+
+@pytest.mark.parametrize(
+    ("template", "context", "spoken"),
+    [
+        ("count", {"number": 3}, "three"),
+        ("rep", {"number": 12, "reps": 12}, "twelve"),
+        ("time_left", {"seconds": 15}, "Fifteen seconds left."),
+        ("time_left", {"seconds": 75}, "One minute fifteen seconds left."),
+        ("set", {"number": 2, "sets": 3}, "Set two of three."),
+        ("set", {"number": 3, "sets": 3}, "Last set."),
+        ("side", {"side": "right", "label": "foot", "first": True}, "Right foot first."),
+        ("side", {"side": "left", "label": "foot", "first": False}, "Switch to the left foot."),
+        ("set_rest", {"seconds": 20}, "Rest for twenty seconds."),
+        ("hold_end", {"last": True}, "And release."),
+        ("breathe_in", {}, "breathe in"),
+        ("reps_own_pace", {"reps": 10, "window": 40, "exercise": None}, "Ten reps at your own pace. You have forty seconds."),
+        ("reps_counted", {"reps": 10, "lower": 3.0, "exercise": None},
+         "Ten reps, lifting on the count and lowering slowly. I'll count."),
+    ],
+)
+def test_cues(en, template, context, spoken):
+    assert en.render(template, **context) == spoken
+
+
+def _routine(**extra):
+    data = {"title": "Happy feet", "exercises": [{"name": "Toe spread", "hold": "30s", "equipment": ["yoga block"]}]}
+    data.update(extra)
+    return Routine.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("equipment", "said"),
+    [
+        (["strap"], "You'll need a strap."),
+        (["strap", "wall"], "You'll need a strap and a wall."),
+        (["ball", "yoga block", "half dome or towel"], "You'll need a ball, a yoga block, and a half dome or towel."),
+        (["ankle band"], "You'll need an ankle band."),
+    ],
+)
+def test_intro_names_equipment(en, equipment, said):
+    routine = _routine(equipment=equipment)
+    text = en.render("intro", routine=routine, exercises=routine.exercises, equipment=equipment, total_seconds=480)
+    assert said in text
+    assert text.startswith("Happy feet.")
+    assert "about eight minutes" in text
+
+
+def test_next_names_exercise_and_what_to_grab(en):
+    exercise = Exercise(name="Pelvic list", hold="30s", equipment=["yoga block"])
+    assert en.render("next", exercise=exercise, seconds=15) == (
+        "Rest for fifteen seconds. Next: Pelvic list. Get a yoga block ready."
+    )
+
+
+def test_every_cue_template_exists_and_compiles(en):
+    en.check()
+    assert {p.stem for p in en.folder.glob("*.j2")} >= set(CUE_TEMPLATES)
+
+
+def test_templates_are_sandboxed(tmp_path: Path):
+    (tmp_path / "count.j2").write_text("{{ number.__class__.__mro__ }}")
+    with pytest.raises(TemplateError):
+        CueTemplates("en", tmp_path).render("count", number=3)
+
+
+def test_unknown_name_in_a_template_is_reported_with_its_file(tmp_path: Path):
+    (tmp_path / "count.j2").write_text("{{ nmber | words }}")
+    with pytest.raises(TemplateError) as error:
+        CueTemplates("en", tmp_path).render("count", number=3)
+    assert "count.j2" in str(error.value) and "nmber" in str(error.value)
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path: Path):
+    (tmp_path / "count.j2").write_text("one\n{{ number | words }\n")
+    with pytest.raises(TemplateError) as error:
+        CueTemplates("en", tmp_path).render("count", number=3)
+    assert "count.j2:2" in str(error.value)
+
+
+def test_missing_template_lists_the_set(tmp_path: Path):
+    with pytest.raises(TemplateError) as error:
+        CueTemplates("en", tmp_path).check()
+    assert "missing cue template" in str(error.value)
