@@ -69,7 +69,8 @@ def ffmpeg_exe() -> str:
 def pydub():
     """pydub, pointed at our ffmpeg (imported late: it looks for ffmpeg when imported)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Couldn't find ffmpeg": we set it below
+        warnings.simplefilter("ignore", DeprecationWarning)  # audioop, on Python 3.12
         import pydub as _pydub
     _pydub.AudioSegment.converter = ffmpeg_exe()
     return _pydub
