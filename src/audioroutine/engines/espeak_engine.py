@@ -25,7 +25,16 @@ class EspeakEngine:
         exe = espeak_exe()
         if exe is None:
             raise EngineUnavailable(
-                "espeak-ng is not installed", hint="install it with your system's packages, or use --engine piper"
+                "espeak-ng is not installed",
+                hint="install it with your system's packages (apt-get install espeak-ng, "
+                "brew install espeak-ng), or use --engine piper",
+            )
+        # An unknown voice fails at once, before any phrase, like a language gTTS lacks.
+        probe = subprocess.run([exe, "-q", "-v", lang, "x"], capture_output=True, check=False)
+        if probe.returncode != 0:
+            raise EngineUnavailable(
+                f"espeak-ng has no voice for the language {lang!r}",
+                hint="see `espeak-ng --voices` for the languages it speaks",
             )
         self.exe = exe
         self.lang = lang
@@ -41,7 +50,8 @@ class EspeakEngine:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "clip.wav"
             proc = subprocess.run(
-                [self.exe, "-v", self.voice, "-s", "140" if self.slow else "165", "-w", str(out), text],
+                # "--" so a phrase starting with "-" is spoken, not taken for an option.
+                [self.exe, "-v", self.voice, "-s", "140" if self.slow else "165", "-w", str(out), "--", text],
                 capture_output=True, check=False,
             )
             if proc.returncode != 0 or not out.exists():

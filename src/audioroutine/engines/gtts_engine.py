@@ -88,6 +88,11 @@ class GTTSEngine:
                 with self._gate:
                     tts.write_to_fp(buffer)
                 break
+            except AssertionError:  # gTTS asserts when punctuation is all there is
+                raise EngineError(
+                    f"there is nothing Google's voice can say in {text[:40]!r}",
+                    hint="give the cue some words, not only punctuation",
+                ) from None
             except gTTSError as exc:
                 status = getattr(exc.rsp, "status_code", None)
                 if status in RETRY_STATUSES and attempt < MAX_TRIES:
