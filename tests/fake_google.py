@@ -67,9 +67,29 @@ def _tone_mp3(chars: int) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "tone.mp3"  # a file, not a pipe, so ffmpeg writes the gapless header
         subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(RATE),
-             "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "32k", str(out)],
-            input=pcm.tobytes(), check=True, capture_output=True,
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "s16le",
+                "-ar",
+                str(RATE),
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "32k",
+                str(out),
+            ],
+            input=pcm.tobytes(),
+            check=True,
+            capture_output=True,
         )
         return out.read_bytes()
 
@@ -78,8 +98,14 @@ def google_answer(mp3: bytes | None) -> bytes:
     """The body Google sends: the anti-JSON-hijacking line, then length-prefixed chunks."""
     payload = json.dumps([base64.b64encode(mp3).decode("ascii")]) if mp3 is not None else None
     chunks = [
-        json.dumps([["wrb.fr", RPC_ID, payload, None, None, None, "generic"],
-                    ["di", 41], ["af.httprm", 40, "-1827384756000000000", 6]], separators=(",", ":")),
+        json.dumps(
+            [
+                ["wrb.fr", RPC_ID, payload, None, None, None, "generic"],
+                ["di", 41],
+                ["af.httprm", 40, "-1827384756000000000", 6],
+            ],
+            separators=(",", ":"),
+        ),
         json.dumps([["e", 4, None, None, 100]], separators=(",", ":")),
     ]
     body = ")]}'\n"
@@ -121,7 +147,12 @@ class FakeGoogle:
         self._no_audio = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-google", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="fake-google",
+            daemon=True,
+        )
 
     # ------------------------------------------------------------------ control
 
@@ -229,7 +260,9 @@ class FakeGoogle:
 
             def _home(self) -> None:
                 with fake._lock:
-                    fake._seen.append(Seen(self.command, self.path, 200 if self.path == "/" else 404))
+                    fake._seen.append(
+                        Seen(self.command, self.path, 200 if self.path == "/" else 404)
+                    )
                 if self.path == "/":
                     self._send(200, b"<!doctype html><title>Google Translate</title>", "text/html")
                 else:
@@ -260,7 +293,9 @@ class FakeGoogle:
                     fake.max_in_flight = max(fake.max_in_flight, in_flight)
                     status = fake._status_for_next()
                     no_audio = fake._no_audio
-                    fake._seen.append(Seen("POST", RPC_PATH, status, text, lang, slow, in_flight, arrived))
+                    fake._seen.append(
+                        Seen("POST", RPC_PATH, status, text, lang, slow, in_flight, arrived)
+                    )
                 try:
                     if fake.delay:
                         time.sleep(fake.delay)
@@ -274,7 +309,9 @@ class FakeGoogle:
                         fake._in_flight -= 1
 
             def _parse(self, body: str) -> tuple[str, str, bool]:
-                if not self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+                if not self.headers.get("Content-Type", "").startswith(
+                    "application/x-www-form-urlencoded"
+                ):
                     raise ValueError("the body is not form-encoded")
                 form = parse_qs(body)
                 (rpc,) = form["f.req"]
@@ -283,7 +320,12 @@ class FakeGoogle:
                 if rpcid != RPC_ID or kind != "generic":
                     raise ValueError(f"unknown RPC {rpcid!r}")
                 text, lang, speed, null = json.loads(parameter)
-                if not isinstance(text, str) or not text or not isinstance(lang, str) or null != "null":
+                if (
+                    not isinstance(text, str)
+                    or not text
+                    or not isinstance(lang, str)
+                    or null != "null"
+                ):
                     raise ValueError("the RPC's parameter is not [text, lang, speed, 'null']")
                 if speed not in (True, None):
                     raise ValueError(f"speed is {speed!r}, not true or null")
@@ -301,8 +343,12 @@ def running(monkeypatch) -> Iterator[FakeGoogle]:
     with FakeGoogle() as server:
         monkeypatch.setenv(ENDPOINT_ENV, server.url)
         monkeypatch.setenv(BACKOFF_ENV, "0.01")
-        # gTTS hands the environment's proxies to requests as they are, no_proxy unheeded:
-        # a proxy would swallow requests meant for 127.0.0.1.
-        for name in PROXY_VARS:
-            monkeypatch.delenv(name, raising=False)
+        without_proxies(monkeypatch)
         yield server
+
+
+def without_proxies(monkeypatch) -> None:
+    """No proxy for this test: gTTS hands the environment's proxies to requests as they are,
+    no_proxy unheeded, so a proxy would swallow requests meant for 127.0.0.1."""
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audiotools import decode, rms_dbfs, sheet, span
-from fake_google import LEAD_S, RPC_PATH, FakeGoogle, running, tone_seconds
 from typer.testing import CliRunner
 
 from audioroutine import BuildOptions, build
@@ -26,6 +24,8 @@ from audioroutine.engines.gtts_engine import ENDPOINT_ENV, MAX_TRIES, GTTSEngine
 from audioroutine.errors import EngineError
 from audioroutine.templates import builtin_templates_dir
 from audioroutine.timeline import SAMPLE_RATE
+from audiotools import decode, rms_dbfs, sheet, span
+from fake_google import LEAD_S, RPC_PATH, FakeGoogle, running, tone_seconds, without_proxies
 
 TINY = """\
 title: Tiny gTTS check
@@ -67,7 +67,7 @@ def phrases(routine: Path) -> set[str]:
 
 
 def words(text: str) -> str:
-    """A phrase's words: gTTS drops some punctuation before sending ("And rest." goes as "And rest")."""
+    """A phrase's words: gTTS drops some punctuation ("And rest." is sent as "And rest")."""
     return " ".join(re.sub(r"[^\w\s']", " ", text).split())
 
 
@@ -120,8 +120,10 @@ def test_engine_speaks_the_phrase_at_the_length_the_service_sends(fake_google, t
 
 
 def test_a_long_phrase_goes_in_parts_and_comes_back_whole(fake_google):
-    text = ("Stand with the balls of your feet on a stair and hold the rail, "
-            "then rise up on your toes, and lower your heels slowly below the step.")
+    text = (
+        "Stand with the balls of your feet on a stair and hold the rail, "
+        "then rise up on your toes, and lower your heels slowly below the step."
+    )
     assert len(text) > 100  # over what Google takes in one request
 
     spoken = GTTSEngine().synthesize(text)
@@ -134,6 +136,7 @@ def test_a_long_phrase_goes_in_parts_and_comes_back_whole(fake_google):
     cells = spoken.samples[: spoken.samples.size // window * window].reshape(-1, window)
     sounding = sum(rms_dbfs(cell) > -30 for cell in cells) * window / spoken.rate
     assert sounding == pytest.approx(sum(tone_seconds(p) for p in parts), abs=len(parts) * 0.01)
+
 
 def test_rate_limit_is_retried_with_growing_pauses(fake_google):
     fake_google.fail_next(2, status=429)
@@ -270,8 +273,20 @@ def test_failing_service_fails_the_build_and_keeps_what_was_spoken(fake_google, 
 def test_unsupported_language_is_an_input_error(fake_google, tiny, tmp_path):
     templates = builtin_templates_dir() / "en"
 
-    result = cli("build", tiny, "--engine", "gtts", "--lang", "xq", "--templates", templates,
-                 "--out", tmp_path / "out", "--cache-dir", tmp_path / "cache")
+    result = cli(
+        "build",
+        tiny,
+        "--engine",
+        "gtts",
+        "--lang",
+        "xq",
+        "--templates",
+        templates,
+        "--out",
+        tmp_path / "out",
+        "--cache-dir",
+        tmp_path / "cache",
+    )
 
     assert result.exit_code == 2
     assert "error: gTTS does not speak the language 'xq'" in result.stderr
@@ -294,6 +309,7 @@ def test_auto_picks_google_when_it_answers(fake_google):
 def test_auto_picks_the_offline_voice_when_google_does_not_answer(monkeypatch):
     url = closed_port_url()
     monkeypatch.setenv(ENDPOINT_ENV, url)
+    without_proxies(monkeypatch)
 
     result = cli("engines")
 
@@ -307,7 +323,9 @@ def test_auto_takes_google_from_the_cache_without_asking(fake_google, tiny, tmp_
     fake_google.forget()
     said: list[str] = []
 
-    (result,) = build([str(tiny)], options(tmp_path, engine="auto", out="out-auto"), log=said.append)
+    (result,) = build(
+        [str(tiny)], options(tmp_path, engine="auto", out="out-auto"), log=said.append
+    )
 
     assert result.engine == "gtts"
     assert sheet(result.cue_sheet)["engine"] == "gtts"
@@ -339,4 +357,3 @@ def test_real_google_speaks_a_short_phrase(monkeypatch):
     assert 0.5 < seconds < 5
     assert rms_dbfs(spoken.samples) > -40
     assert np.abs(spoken.samples).max() > 1000
-

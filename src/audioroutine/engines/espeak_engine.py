@@ -51,11 +51,13 @@ class EspeakEngine:
             out = Path(tmp) / "clip.wav"
             proc = subprocess.run(
                 # "--" so a phrase starting with "-" is spoken, not taken for an option.
-                [self.exe, "-v", self.voice, "-s", "140" if self.slow else "165", "-w", str(out), "--", text],
+                [self.exe, "-v", self.voice, "-s", "140" if self.slow else "165",
+                 "-w", str(out), "--", text],
                 capture_output=True, check=False,
             )
             if proc.returncode != 0 or not out.exists():
-                raise EngineError(f"espeak-ng failed: {proc.stderr.decode(errors='replace').strip()}")
+                why = proc.stderr.decode(errors="replace").strip()
+                raise EngineError(f"espeak-ng failed: {why}")
             with wave.open(str(out)) as wav:
                 rate = wav.getframerate()
                 samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").copy()

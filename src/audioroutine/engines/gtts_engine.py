@@ -55,7 +55,9 @@ def _tts_class():
 class GTTSEngine:
     name = "gtts"
 
-    def __init__(self, lang: str = "en", tld: str = "com", slow: bool = False, timeout: float = 15.0) -> None:
+    def __init__(
+        self, lang: str = "en", tld: str = "com", slow: bool = False, timeout: float = 15.0
+    ) -> None:
         from gtts.lang import tts_langs
 
         if lang not in tts_langs():
