@@ -121,16 +121,18 @@ class ClipCache:
             shutil.rmtree(self.clips_dir)
         return before
 
-    def prune(self, used_texts: set[str]) -> CacheInfo:
-        """Remove clips whose words no routine speaks any more (in any voice); returns what went."""
+    def prune(self, used_texts: set[str], keep_engines: frozenset[str] = frozenset({"chime"})) -> CacheInfo:
+        """Remove clips whose words no routine speaks any more (in any voice); returns what went.
+        Clips of ``keep_engines`` (the chimes) always stay."""
         removed, size = 0, 0
         for clip in list(self._clip_files()):
             note = clip.with_suffix(".json")
             try:
-                text = json.loads(note.read_text(encoding="utf-8"))["text"]
-            except (OSError, ValueError, KeyError):
-                text = None
-            if text in used_texts:
+                meta = json.loads(note.read_text(encoding="utf-8"))
+                text, engine = meta["text"], meta.get("engine")
+            except (OSError, ValueError, KeyError, TypeError):
+                text, engine = None, None
+            if text in used_texts or engine in keep_engines:
                 continue
             for path in (clip, note):
                 if path.exists():

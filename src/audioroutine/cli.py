@@ -220,9 +220,9 @@ def list_command() -> None:
     def rows() -> list[tuple[str, str, str]]:
         found = []
         for name in all_routine_names():
-            _, timeline, cues, _ = show(name)
+            plan, timeline, cues, _ = show(name)
             estimated = "~" if any(c.estimated for c in cues) else " "
-            found.append((Path(name).stem, f"{estimated}{mmss(timeline.seconds)}", show(name)[0].loaded.routine.title))
+            found.append((Path(name).stem, f"{estimated}{mmss(timeline.seconds)}", plan.loaded.routine.title))
         return found
 
     for stem, length, title in run(rows):
@@ -309,6 +309,60 @@ def cache_prune(cache_dir: CacheOpt = None, templates: TemplatesOpt = None) -> N
 
     removed = ClipCache(cache_dir).prune(run(used))
     typer.echo(f"removed {removed.clips} clips no routine uses, {_size(removed.bytes)}")
+
+
+@app.command("share")
+def share_command(
+    routines: Routines = None,
+    all_: AllFlag = False,
+    title: Annotated[str, typer.Option("--title", "-t", help="The group's name, shown on the page and in podcast apps.",
+                                       show_default=False)] = ...,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder to share.")] = Path("share"),
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="Web address the folder will be served from (needed by podcast apps).",
+        show_default=False)] = None,
+    description: Annotated[str | None, typer.Option("--description", help="A line about the group's routines.",
+                                                    show_default=False)] = None,
+    engine: EngineOpt = "auto",
+    voice: VoiceOpt = None,
+    lang: LangOpt = None,
+    tld: TldOpt = "com",
+    slow: SlowOpt = False,
+    templates: TemplatesOpt = None,
+    cache_dir: CacheOpt = None,
+    hold: HoldOpt = None,
+    breath: BreathOpt = None,
+    rest: RestOpt = None,
+    scale: ScaleOpt = None,
+    set_: SetOpt = None,
+    overrides: OverridesOpt = None,
+    no_chimes: NoChimes = False,
+    artist: Annotated[str | None, typer.Option("--artist", help="Artist tag (default: each routine's author).",
+                                               show_default=False)] = None,
+    album: Annotated[str | None, typer.Option("--album", help="Album tag (default: the title).",
+                                              show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild the MP3s even if nothing changed.")] = False,
+) -> None:
+    """Build routines into a folder to share: MP3s, a web page to play them, a podcast feed and a zip.
+
+    Example: audioroutine share --all --title "Tuesday Run Club" --base-url https://example.org/run-club/
+    """
+    from .share import share
+
+    options = _options(engine=engine, voice=voice, lang=lang, tld=tld, slow=slow, templates=templates, out=out,
+                       cache_dir=cache_dir, force=force, hold=hold, breath=breath, rest=rest, scale=scale,
+                       set_=set_, overrides=overrides, no_chimes=no_chimes, artist=artist, album=album)
+    names = _names(routines, all_)
+    with _progress_bar() as progress:
+        result = run(lambda: share(names, options, title, base_url, out, description=description,
+                                   log=lambda m: typer.echo(m, err=True), progress=progress))
+    for routine in result.routines:
+        typer.echo(_summary(routine.build))
+    typer.echo(f"{result.index}  open it in a browser, or put the folder on a web host or shared drive")
+    typer.echo(f"{result.feed}  {result.base_url + 'feed.xml' if result.base_url else 'podcast feed'}")
+    typer.echo(f"{result.zip}  {_size(result.zip.stat().st_size)}, to send by email or a messaging app")
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 def main() -> None:  # pragma: no cover
