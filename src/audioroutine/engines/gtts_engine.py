@@ -52,6 +52,14 @@ def _tts_class():
     return RoutedTTS
 
 
+def _pre_processors() -> list:
+    """gTTS's text preparation less ``abbreviations``, which drops the period after any word
+    ending in "st", "dr", "ms"… ("And rest." went as "And rest"), losing the sentence's end."""
+    from gtts.tokenizer import pre_processors
+
+    return [pre_processors.tone_marks, pre_processors.end_of_line, pre_processors.word_sub]
+
+
 class GTTSEngine:
     name = "gtts"
 
@@ -83,7 +91,8 @@ class GTTSEngine:
         from gtts import gTTSError
 
         tts = _tts_class()(text, lang=self.lang, tld=self.tld, slow=self.slow,
-                           lang_check=False, timeout=self.timeout)
+                           lang_check=False, timeout=self.timeout,
+                           pre_processor_funcs=_pre_processors())
         for attempt in range(1, MAX_TRIES + 1):
             buffer = io.BytesIO()
             try:
