@@ -10,10 +10,10 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 from PIL import Image
 
-from audiotools import decode, sheet
-from audioroutine.cover import cover_png
+from audioroutine.cover import cover_png, drawable
 from audioroutine.sidecars import vtt_escape, vtt_time
 from audioroutine.tags import artist_for, id3_language
+from audiotools import decode, sheet
 from sharetools import TRICKY_SLUG, one_line, write_routines
 
 TOLERANCE_MS = 10
@@ -26,8 +26,10 @@ def built(tmp_path_factory, clip_cache):
     folder = tmp_path_factory.mktemp("tags")
     tricky, plain = write_routines(folder / "routines")
     out = folder / "out"
-    results = build([str(tricky), str(plain)],
-                    BuildOptions(engine="piper", out=out, cache_dir=clip_cache, album="Test Club"))
+    results = build(
+        [str(tricky), str(plain)],
+        BuildOptions(engine="piper", out=out, cache_dir=clip_cache, album="Test Club"),
+    )
     return {r.slug: (r, sheet(r.cue_sheet), ID3(r.mp3)) for r in results}, out
 
 
@@ -71,8 +73,10 @@ def test_artist_and_album_options(clip_cache, tmp_path):
     from audioroutine import BuildOptions, build
 
     tricky_path, _ = write_routines(tmp_path / "routines")
-    (result,) = build([str(tricky_path)],
-                      BuildOptions(engine="piper", out=tmp_path / "out", cache_dir=clip_cache, artist="Coach K"))
+    (result,) = build(
+        [str(tricky_path)],
+        BuildOptions(engine="piper", out=tmp_path / "out", cache_dir=clip_cache, artist="Coach K"),
+    )
     tags = ID3(result.mp3)
     assert text(tags, "TPE1") == "Coach K"
     assert text(tags, "TALB") == "audioroutine"
@@ -128,7 +132,7 @@ def _parse_vtt(body: str):
         lines = block.split("\n")
         timing = next(i for i, line in enumerate(lines) if "-->" in line)
         start, end = (part.strip() for part in lines[timing].split("-->"))
-        text = "\n".join(lines[timing + 1:])
+        text = "\n".join(lines[timing + 1 :])
         assert "<" not in text and ">" not in text and text
 
         def seconds(stamp):
@@ -175,43 +179,74 @@ def test_no_temporary_files_left(built):
 # ---------------------------------------------------------------------------- pure helpers
 
 
-@pytest.mark.parametrize(("seconds", "stamp"), [
-    (0, "00:00:00.000"), (1.2345, "00:00:01.234"), (61.9996, "00:01:02.000"), (3725.5, "01:02:05.500"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "stamp"),
+    [
+        (0, "00:00:00.000"),
+        (1.2345, "00:00:01.234"),
+        (61.9996, "00:01:02.000"),
+        (3725.5, "01:02:05.500"),
+    ],
+)
 def test_vtt_time(seconds, stamp):
     assert vtt_time(seconds) == stamp
 
 
-@pytest.mark.parametrize(("text", "escaped"), [
-    ("Hold.", "Hold."),
-    ("Mat & strap", "Mat &amp; strap"),
-    ("a <b> c", "a &lt;b&gt; c"),
-    ("left --> right", "left --&gt; right"),
-    ("two\nlines", "two lines"),
-])
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Hold.", "Hold."),
+        ("Mat & strap", "Mat &amp; strap"),
+        ("a <b> c", "a &lt;b&gt; c"),
+        ("left --> right", "left --&gt; right"),
+        ("two\nlines", "two lines"),
+    ],
+)
 def test_vtt_escape(text, escaped):
     assert vtt_escape(text) == escaped
 
 
-@pytest.mark.parametrize(("lang", "code"), [("en", "eng"), ("en-GB", "eng"), ("de", "deu"), ("fra", "fra"),
-                                            ("xx", "und")])
+@pytest.mark.parametrize(
+    ("lang", "code"),
+    [("en", "eng"), ("en-GB", "eng"), ("de", "deu"), ("fra", "fra"), ("xx", "und")],
+)
 def test_id3_language(lang, code):
     assert id3_language(lang) == code
 
 
-@pytest.mark.parametrize(("override", "routine", "source", "artist"), [
-    ("Coach", "Routine artist", {"author": "Author"}, "Coach"),
-    (None, "Routine artist", {"author": "Author"}, "Routine artist"),
-    (None, None, {"author": "Author", "publication": "Mag"}, "Author"),
-    (None, None, {"publication": "Mag"}, "Mag"),
-    (None, None, None, "audioroutine"),
-])
+@pytest.mark.parametrize(
+    ("override", "routine", "source", "artist"),
+    [
+        ("Coach", "Routine artist", {"author": "Author"}, "Coach"),
+        (None, "Routine artist", {"author": "Author"}, "Routine artist"),
+        (None, None, {"author": "Author", "publication": "Mag"}, "Author"),
+        (None, None, {"publication": "Mag"}, "Mag"),
+        (None, None, None, "audioroutine"),
+    ],
+)
 def test_artist_for(override, routine, source, artist):
     assert artist_for(override, routine, source) == artist
 
 
-@pytest.mark.parametrize("title", ["Hi", "A very long title " * 12, "Supercalifragilisticexpialidocious" * 3, "Été & <ça>"])
+@pytest.mark.parametrize(
+    "title",
+    ["Hi", "A very long title " * 12, "Supercalifragilisticexpialidocious" * 3, "Été & <ça>"],
+)
 def test_cover_fits_any_title(title):
     image = Image.open(io.BytesIO(cover_png(title, "post-run", "01:00", [3, 1, 2])))
     assert image.size == (1000, 1000)
     assert cover_png(title) == cover_png(title)  # same title, same picture
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Calf care", "Calf care"),
+        ("Ankles & hips — été", "Ankles & hips - ete"),
+        ("Fußgelenk  &  Hüfte", "Fussgelenk & Hufte"),
+        ("Ça va…", "Ca va…"),
+        ("日本", ""),
+    ],
+)
+def test_cover_text_is_drawn_without_empty_boxes(text, shown):
+    assert drawable(text) == shown

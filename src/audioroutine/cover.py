@@ -5,7 +5,9 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import io
+import unicodedata
 from collections.abc import Sequence
+from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -30,6 +32,51 @@ def _palette(title: str) -> tuple[tuple[int, int, int], tuple[int, int, int], tu
     return rgb(hue, 0.26, 0.62), rgb(hue + 0.08, 0.14, 0.55), rgb(hue + 0.12, 0.75, 0.9)
 
 
+_SUBSTITUTES = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "\u00a0": " ",
+    }
+)
+
+
+@cache
+def _has_glyph(char: str) -> bool:
+    """Whether the font Pillow ships draws ``char`` (it holds Latin letters without accents)."""
+    font = _font(40)
+    missing = font.getmask("\ue000")
+    mask = font.getmask(char)
+    return char.isspace() or (mask.size, bytes(mask)) != (missing.size, bytes(missing))
+
+
+def drawable(text: str) -> str:
+    """``text`` with letters the font lacks written without their accents (``été`` -> ``ete``)
+    and anything else it cannot draw left out, rather than drawn as empty boxes."""
+    out = []
+    for char in text.translate(_SUBSTITUTES):
+        if _has_glyph(char):
+            out.append(char)
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        out.append("".join(c for c in base if _has_glyph(c)))
+    return " ".join("".join(out).split())
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
@@ -45,7 +92,9 @@ def _pieces(draw: ImageDraw.ImageDraw, word: str, font, width: float) -> list[st
     return [*pieces, piece]
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: float, split: bool) -> list[str] | None:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font, width: float, split: bool
+) -> list[str] | None:
     """Words in lines no wider than ``width``. A word wider than a line is cut if ``split``,
     else the answer is None."""
     lines: list[str] = []
@@ -80,8 +129,17 @@ def _fit_title(draw: ImageDraw.ImageDraw, title: str, width: float, height: floa
     return font, size, lines
 
 
-def _waveform(draw, seed: str, groups: Sequence[float], left: int, width: int, top: int, bottom: int,
-              scale: float, colour) -> None:
+def _waveform(
+    draw,
+    seed: str,
+    groups: Sequence[float],
+    left: int,
+    width: int,
+    top: int,
+    bottom: int,
+    scale: float,
+    colour,
+) -> None:
     """Thin rounded bars like a waveform, one group per value, each as wide as its share."""
     step, bar, gap = 18 * scale, 10 * scale, 28 * scale
     total = sum(groups) or 1.0
@@ -93,18 +151,22 @@ def _waveform(draw, seed: str, groups: Sequence[float], left: int, width: int, t
         while x + bar <= end + 0.5:
             h = (bottom - top) * (0.25 + 0.75 * noise[k % len(noise)] / 255)
             mid = (top + bottom) / 2
-            draw.rounded_rectangle([x, mid - h / 2, x + bar, mid + h / 2], radius=bar / 2, fill=colour)
+            draw.rounded_rectangle(
+                [x, mid - h / 2, x + bar, mid + h / 2], radius=bar / 2, fill=colour
+            )
             x += step
             k += 1
         x = end + gap
 
 
-def cover_png(title: str, top: str = "", bottom: str = "", bars: Sequence[float] = (),
-              size: int = COVER_SIZE) -> bytes:
+def cover_png(
+    title: str, top: str = "", bottom: str = "", bars: Sequence[float] = (), size: int = COVER_SIZE
+) -> bytes:
     """A square PNG: ``title`` large and wrapped, ``top`` and ``bottom`` as small labels, and a
     row of bars (e.g. the chapters' lengths) along the foot. Same inputs, same bytes."""
     scale = size / COVER_SIZE
     dark, darker, accent = _palette(title)
+    title, top, bottom = drawable(title) or "audioroutine", drawable(top), drawable(bottom)
     image = Image.new("RGB", (size, size), dark)
     draw = ImageDraw.Draw(image)
     for y in range(size):  # vertical gradient
@@ -121,16 +183,31 @@ def cover_png(title: str, top: str = "", bottom: str = "", bars: Sequence[float]
         draw.text((margin, size - margin), bottom, font=label, fill=(235, 235, 235), anchor="ls")
 
     bar_top, bar_bottom = size - margin - int(200 * scale), size - margin - int(90 * scale)
-    _waveform(draw, title, [max(v, 0.0) for v in bars] or [1.0], margin, inner, bar_top, bar_bottom,
-              scale, accent)
+    _waveform(
+        draw,
+        title,
+        [max(v, 0.0) for v in bars] or [1.0],
+        margin,
+        inner,
+        bar_top,
+        bar_bottom,
+        scale,
+        accent,
+    )
 
     box_top, box_bottom = margin + int(90 * scale), bar_top - int(50 * scale)
     font, font_size, lines = _fit_title(draw, title, inner, box_bottom - box_top, scale)
     line_height = font_size * 1.15
     y = box_top + ((box_bottom - box_top) - line_height * len(lines)) / 2
     for line in lines:
-        draw.text((margin, y), line, font=font, fill=(255, 255, 255),
-                  stroke_width=max(1, int(2 * scale)), stroke_fill=(255, 255, 255))
+        draw.text(
+            (margin, y),
+            line,
+            font=font,
+            fill=(255, 255, 255),
+            stroke_width=max(1, int(2 * scale)),
+            stroke_fill=(255, 255, 255),
+        )
         y += line_height
 
     buffer = io.BytesIO()

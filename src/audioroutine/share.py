@@ -21,7 +21,6 @@ import jinja2
 from . import __version__
 from .build import BuildOptions, BuildResult, Log, Progress, build, plan_routines
 from .cover import FEED_COVER_SIZE, cover_png
-from .durations import mmss
 from .errors import InputError
 from .model import slugify
 from .sidecars import SIDECARS, attribution, chapters_json, replace_all, spoken_cues, temporary
@@ -73,7 +72,10 @@ class SharedRoutine:
     @property
     def captions(self) -> list[dict[str, Any]]:
         """The spoken cues, for the page's "now saying" line."""
-        return [{"start": c["start_s"], "end": c["end_s"], "text": c["text"]} for c in spoken_cues(self.sheet)]
+        return [
+            {"start": c["start_s"], "end": c["end_s"], "text": c["text"]}
+            for c in spoken_cues(self.sheet)
+        ]
 
     @property
     def guid(self) -> str:
@@ -144,6 +146,14 @@ def _shared(result: BuildResult) -> SharedRoutine:
     )
 
 
+def clock(seconds: float) -> str:
+    """``m:ss`` as audio players show a time (whole seconds, not rounded up)."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
 
@@ -151,13 +161,16 @@ def _size(n: int) -> str:
 def _environment() -> jinja2.Environment:
     folder = Path(str(resources.files("audioroutine") / "share_templates"))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    env.filters["mmss"] = mmss
+    env.filters["clock"] = clock
     env.filters["size"] = _size
     env.filters["rfc822"] = format_datetime
-    env.filters["hms"] = lambda s: mmss(s) if s >= 3600 else "00:" + mmss(s)
     return env
 
 
@@ -170,7 +183,7 @@ def _write_zip(path: Path, folder: str, files: Sequence[Path]) -> None:
 
 def share(
     names: Sequence[str],
-    options: BuildOptions = BuildOptions(),
+    options: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never changed
     title: str = "audioroutine",
     base_url: str | None = None,
     out: Path = Path("share"),
@@ -220,8 +233,11 @@ def share(
         "zip": zip_name,
         "now": datetime.now(tz=UTC),
         "version": __version__,
-        "podcast_guid": str(uuid.uuid5(PODCAST_NAMESPACE_GUID, url(FEED).split("://", 1)[-1].rstrip("/")))
-        if base else None,
+        "podcast_guid": str(
+            uuid.uuid5(PODCAST_NAMESPACE_GUID, url(FEED).split("://", 1)[-1].rstrip("/"))
+        )
+        if base
+        else None,
         "total_s": sum(r.duration_s for r in routines),
     }
     env = _environment()
@@ -234,8 +250,13 @@ def share(
             pairs.append((temporary(final), final))
             temporary(final).write_bytes(cover)
         count = len(routines)
-        channel_cover = cover_png(title, top="audioroutine", bars=[r.duration_s for r in routines],
-                                  bottom=f"{count} routine{'' if count == 1 else 's'}", size=FEED_COVER_SIZE)
+        channel_cover = cover_png(
+            title,
+            top="audioroutine",
+            bars=[r.duration_s for r in routines],
+            bottom=f"{count} routine{'' if count == 1 else 's'}",
+            size=FEED_COVER_SIZE,
+        )
         pairs.append((temporary(out / FEED_COVER), out / FEED_COVER))
         temporary(out / FEED_COVER).write_bytes(channel_cover)
         for final, text in texts.items():
@@ -249,7 +270,9 @@ def share(
         for template, name in (("feed.xml.j2", FEED), ("index.html.j2", INDEX)):
             final = out / name
             pairs.append((temporary(final), final))
-            temporary(final).write_text(env.get_template(template).render(**context), encoding="utf-8")
+            temporary(final).write_text(
+                env.get_template(template).render(**context), encoding="utf-8"
+            )
         replace_all(pairs)
     finally:
         for tmp, _ in pairs:

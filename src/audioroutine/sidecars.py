@@ -47,9 +47,8 @@ def vtt(sheet: dict[str, Any]) -> str:
     """WebVTT captions: one cue per spoken cue, timed as in the MP3."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(spoken_cues(sheet), start=1):
-        blocks.append(
-            f"{number}\n{vtt_time(cue['start_s'])} --> {vtt_time(cue['end_s'])}\n{vtt_escape(cue['text'])}"
-        )
+        timing = f"{vtt_time(cue['start_s'])} --> {vtt_time(cue['end_s'])}"
+        blocks.append(f"{number}\n{timing}\n{vtt_escape(cue['text'])}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -83,17 +82,26 @@ def script_text(sheet: dict[str, Any]) -> str:
     ]
     for label, value in facts:
         if value:
-            lines += textwrap.wrap(one_line(str(value)), TEXT_WIDTH, initial_indent=f"{label + ':':<11}",
-                                   subsequent_indent=" " * 11)
+            lines += textwrap.wrap(
+                one_line(str(value)),
+                TEXT_WIDTH,
+                initial_indent=f"{label + ':':<11}",
+                subsequent_indent=" " * 11,
+            )
     lines.append("")
     chapters = list(sheet.get("chapters") or [])
     for cue in spoken_cues(sheet):
         while chapters and chapters[0]["start_s"] <= cue["start_s"] + 1e-6:
             chapter = chapters.pop(0)
-            lines += ["", f"{one_line(chapter['title'])}  ({mmss(chapter['start_s'])}-{mmss(chapter['end_s'])})"]
+            span = f"{mmss(chapter['start_s'])}-{mmss(chapter['end_s'])}"
+            lines += ["", f"{one_line(chapter['title'])}  ({span})"]
         prefix = f"{mmss(cue['start_s'])}  "
-        lines += textwrap.wrap(one_line(cue["text"]), TEXT_WIDTH, initial_indent=prefix,
-                               subsequent_indent=" " * len(prefix))
+        lines += textwrap.wrap(
+            one_line(cue["text"]),
+            TEXT_WIDTH,
+            initial_indent=prefix,
+            subsequent_indent=" " * len(prefix),
+        )
     lines += ["", f"Total length: {mmss(sheet['duration_s'])}"]
     return "\n".join(lines) + "\n"
 
@@ -107,7 +115,12 @@ def chapters_json(sheet: dict[str, Any]) -> str:
         {"startTime": round(c["start_s"], 3), "endTime": round(c["end_s"], 3), "title": c["title"]}
         for c in sheet.get("chapters") or []
     ]
-    return json.dumps({"version": CHAPTERS_VERSION, "chapters": chapters}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"version": CHAPTERS_VERSION, "chapters": chapters}, indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 # ---------------------------------------------------------------------------- writing
@@ -139,7 +152,9 @@ def write_text_files(texts: dict[Path, str]) -> list[tuple[Path, Path]]:
 
 
 def write_sidecars(sheet: dict[str, Any], out: Path, slug: str) -> list[tuple[Path, Path]]:
-    return write_text_files({out / f"{slug}{suffix}": make(sheet) for suffix, make in SIDECARS.items()})
+    return write_text_files(
+        {out / f"{slug}{suffix}": make(sheet) for suffix, make in SIDECARS.items()}
+    )
 
 
 def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:

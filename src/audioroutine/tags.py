@@ -49,10 +49,31 @@ SYLT_MS = 2
 SYLT_LYRICS = 1
 
 _ISO_639_2 = {
-    "ar": "ara", "cs": "ces", "da": "dan", "de": "deu", "el": "ell", "en": "eng", "es": "spa",
-    "fi": "fin", "fr": "fra", "hi": "hin", "hu": "hun", "it": "ita", "ja": "jpn", "ko": "kor",
-    "nb": "nob", "nl": "nld", "no": "nor", "pl": "pol", "pt": "por", "ro": "ron", "ru": "rus",
-    "sv": "swe", "tr": "tur", "uk": "ukr", "zh": "zho",
+    "ar": "ara",
+    "cs": "ces",
+    "da": "dan",
+    "de": "deu",
+    "el": "ell",
+    "en": "eng",
+    "es": "spa",
+    "fi": "fin",
+    "fr": "fra",
+    "hi": "hin",
+    "hu": "hun",
+    "it": "ita",
+    "ja": "jpn",
+    "ko": "kor",
+    "nb": "nob",
+    "nl": "nld",
+    "no": "nor",
+    "pl": "pol",
+    "pt": "por",
+    "ro": "ron",
+    "ru": "rus",
+    "sv": "swe",
+    "tr": "tur",
+    "uk": "ukr",
+    "zh": "zho",
 }
 
 
@@ -62,10 +83,18 @@ def id3_language(lang: str) -> str:
     return base if len(base) == 3 else _ISO_639_2.get(base, "und")
 
 
-def artist_for(override: str | None, routine_artist: str | None, source: dict[str, Any] | None) -> str:
+def artist_for(
+    override: str | None, routine_artist: str | None, source: dict[str, Any] | None
+) -> str:
     """``--artist``, else the routine's ``artist``, else its source's author (or publication)."""
     source = source or {}
-    return override or routine_artist or source.get("author") or source.get("publication") or DEFAULT_ARTIST
+    return (
+        override
+        or routine_artist
+        or source.get("author")
+        or source.get("publication")
+        or DEFAULT_ARTIST
+    )
 
 
 def build_year() -> str:
@@ -107,7 +136,9 @@ def settings_comment(sheet: dict[str, Any]) -> str:
     ]
     loudness = sheet.get("loudness")
     if loudness:
-        lines.append(f"Loudness: {loudness['target_lufs']:g} LUFS (gain {loudness['gain_db']:+g} dB)")
+        lines.append(
+            f"Loudness: {loudness['target_lufs']:g} LUFS (gain {loudness['gain_db']:+g} dB)"
+        )
     if sheet.get("source"):
         lines.append(f"Source: {attribution(sheet['source'])}")
     lines.append(f"Length: {mmss(sheet['duration_s'])}")
@@ -128,8 +159,12 @@ def routine_cover(sheet: dict[str, Any]) -> bytes:
     chapters = sheet.get("chapters") or []
     count = len(sheet.get("exercises") or [])
     bottom = f"{mmss(sheet['duration_s'])}  ·  {count} exercise{'' if count == 1 else 's'}"
-    return cover_png(sheet["title"], top=sheet.get("when") or "", bottom=bottom,
-                     bars=[c["end_s"] - c["start_s"] for c in chapters])
+    return cover_png(
+        sheet["title"],
+        top=sheet.get("when") or "",
+        bottom=bottom,
+        bars=[c["end_s"] - c["start_s"] for c in chapters],
+    )
 
 
 @dataclass(frozen=True)
@@ -159,24 +194,54 @@ def routine_tags(sheet: dict[str, Any], names: TagText, cover: bytes | None = No
     link = (sheet.get("source") or {}).get("link")
     if link:
         tags.add(WOAS(url=link))
-    tags.add(APIC(encoding=utf8, mime="image/png", type=PictureType.COVER_FRONT, desc="Cover",
-                  data=cover if cover is not None else routine_cover(sheet)))
+    tags.add(
+        APIC(
+            encoding=utf8,
+            mime="image/png",
+            type=PictureType.COVER_FRONT,
+            desc="Cover",
+            data=cover if cover is not None else routine_cover(sheet),
+        )
+    )
 
     chapter_ids = []
     for number, chapter in enumerate(sheet.get("chapters") or []):
         element_id = f"ch{number}"
         chapter_ids.append(element_id)
-        tags.add(CHAP(element_id=element_id, start_time=ms(chapter["start_s"]), end_time=ms(chapter["end_s"]),
-                      start_offset=NO_OFFSET, end_offset=NO_OFFSET,
-                      sub_frames=[TIT2(encoding=utf8, text=[chapter["title"]])]))
+        tags.add(
+            CHAP(
+                element_id=element_id,
+                start_time=ms(chapter["start_s"]),
+                end_time=ms(chapter["end_s"]),
+                start_offset=NO_OFFSET,
+                end_offset=NO_OFFSET,
+                sub_frames=[TIT2(encoding=utf8, text=[chapter["title"]])],
+            )
+        )
     if chapter_ids:
-        tags.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                      child_element_ids=chapter_ids, sub_frames=[TIT2(encoding=utf8, text=[sheet["title"]])]))
+        tags.add(
+            CTOC(
+                element_id=TOC_ID,
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=chapter_ids,
+                sub_frames=[TIT2(encoding=utf8, text=[sheet["title"]])],
+            )
+        )
 
     cues = spoken_cues(sheet)
-    tags.add(USLT(encoding=utf8, lang=lang, desc="", text="\n".join(one_line(c["text"]) for c in cues)))
-    tags.add(SYLT(encoding=utf8, lang=lang, format=SYLT_MS, type=SYLT_LYRICS, desc="",
-                  text=[(one_line(c["text"]), ms(c["start_s"])) for c in cues]))
+    tags.add(
+        USLT(encoding=utf8, lang=lang, desc="", text="\n".join(one_line(c["text"]) for c in cues))
+    )
+    tags.add(
+        SYLT(
+            encoding=utf8,
+            lang=lang,
+            format=SYLT_MS,
+            type=SYLT_LYRICS,
+            desc="",
+            text=[(one_line(c["text"]), ms(c["start_s"])) for c in cues],
+        )
+    )
     return tags
 
 
