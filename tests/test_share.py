@@ -226,3 +226,22 @@ def test_share_command_without_base_url(tmp_path, clip_cache):
 def test_share_command_needs_routines_and_a_title(tmp_path):
     result = CliRunner().invoke(app, ["share", "--out", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_share_remakes_missing_captions_and_script(tmp_path, clip_cache):
+    """An MP3 reused from an earlier build that left no sidecars still gets them."""
+    from audioroutine import BuildOptions
+    from audioroutine.share import share
+
+    (tricky, _) = write_routines(tmp_path / "routines")
+    options = BuildOptions(engine="piper", cache_dir=clip_cache)
+    out = tmp_path / "club"
+    share([str(tricky)], options, "Club", None, out)
+    captions = (out / f"{TRICKY_SLUG}.vtt").read_text(encoding="utf-8")
+    (out / f"{TRICKY_SLUG}.vtt").unlink()
+    (out / f"{TRICKY_SLUG}.txt").unlink()
+    result = share([str(tricky)], options, "Club", None, out)
+    assert result.routines[0].build.up_to_date
+    assert (out / f"{TRICKY_SLUG}.vtt").read_text(encoding="utf-8") == captions
+    with zipfile.ZipFile(result.zip) as zipped:
+        assert f"club/{TRICKY_SLUG}.txt" in zipped.namelist()

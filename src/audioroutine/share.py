@@ -175,10 +175,12 @@ def _environment() -> jinja2.Environment:
 
 
 def _write_zip(path: Path, folder: str, files: Sequence[Path]) -> None:
+    """The files in one folder of a zip; a file not yet renamed is taken from its temporary."""
     with zipfile.ZipFile(path, "w") as archive:
-        for file in files:
+        for file in sorted(files, key=lambda p: p.name):
+            source = file if file.is_file() else temporary(file)
             compress = zipfile.ZIP_STORED if file.suffix == ".mp3" else zipfile.ZIP_DEFLATED
-            archive.write(file, f"{folder}/{file.name}", compress_type=compress)
+            archive.write(source, f"{folder}/{file.name}", compress_type=compress)
 
 
 def share(
@@ -218,6 +220,9 @@ def share(
     texts: dict[Path, str] = {}
     for routine in routines:
         texts[out / routine.file("chapters")] = chapters_json(routine.sheet)
+        for suffix, make in SIDECARS.items():  # an MP3 built before sidecars existed
+            if not (out / f"{routine.slug}{suffix}").is_file():
+                texts[out / f"{routine.slug}{suffix}"] = make(routine.sheet)
     artists = list(dict.fromkeys(r.artist for r in routines))
     context = {
         "title": title,
@@ -265,7 +270,7 @@ def share(
         members = [out / r.file("mp3") for r in routines]
         members += [out / f"{r.slug}{suffix}" for r in routines for suffix in SIDECARS]
         pairs.append((temporary(zip_final), zip_final))
-        _write_zip(temporary(zip_final), title_slug, sorted(members, key=lambda p: p.name))
+        _write_zip(temporary(zip_final), title_slug, members)
         context["zip_size"] = temporary(zip_final).stat().st_size
         for template, name in (("feed.xml.j2", FEED), ("index.html.j2", INDEX)):
             final = out / name
