@@ -229,7 +229,7 @@ def test_share_command_needs_routines_and_a_title(tmp_path):
 
 
 def test_share_remakes_missing_captions_and_script(tmp_path, clip_cache):
-    """An MP3 reused from an earlier build that left no sidecars still gets them."""
+    """A routine whose captions or script went missing is rebuilt (from cached phrases)."""
     from audioroutine import BuildOptions
     from audioroutine.share import share
 
@@ -241,7 +241,7 @@ def test_share_remakes_missing_captions_and_script(tmp_path, clip_cache):
     (out / f"{TRICKY_SLUG}.vtt").unlink()
     (out / f"{TRICKY_SLUG}.txt").unlink()
     result = share([str(tricky)], options, "Club", None, out)
-    assert result.routines[0].build.up_to_date
+    assert not result.routines[0].build.up_to_date and result.routines[0].build.synthesized == 0
     assert (out / f"{TRICKY_SLUG}.vtt").read_text(encoding="utf-8") == captions
     with zipfile.ZipFile(result.zip) as zipped:
         assert f"club/{TRICKY_SLUG}.txt" in zipped.namelist()

@@ -10,5 +10,14 @@ from .loader import Overrides, load_routine  # noqa: E402
 
 __all__ = [
     "AudioRoutineError", "BuildOptions", "BuildResult", "InputError", "Overrides", "RoutineError",
-    "build", "load_routine", "show",
+    "build", "load_routine", "share", "show",
 ]
+
+
+def __getattr__(name: str):
+    # share pulls in the cover renderer (Pillow): loaded on first use, not on every start.
+    if name == "share":
+        from .share import share
+
+        return share
+    raise AttributeError(f"module 'audioroutine' has no attribute {name!r}")

@@ -28,6 +28,7 @@ from .cache import PREPARATION, ClipCache
 from .cuesheet import cue_sheet
 from .engines import Engine, EngineChoice, resolve_engine
 from .errors import InputError
+from .sidecars import EXPORT_VERSION, SIDECARS
 from .loader import LoadedRoutine, Overrides, available_routines, find_routine, load_routine
 from .script import Script, render_script
 from .templates import CueTemplates
@@ -135,7 +136,7 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
         "templates": plan.templates.digest,
         "engine": engine.identity(),
         "audio": [SAMPLE_RATE, MP3_BITRATE, TARGET_LUFS, CLIP_LUFS, PEAK_LIMIT_DBTP, PREPARATION],
-        "tags": [options.artist, options.album],
+        "tags": [options.artist, options.album, EXPORT_VERSION],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -224,7 +225,7 @@ def _replace_atomically(pairs: Sequence[tuple[Path, Path]]) -> None:
 
 def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOptions, fp: str) -> BuildResult:
     """Mix and encode one routine, then write its MP3 and cue sheet (temporary files, renamed)."""
-    from .export import write_extras
+    from .export import write_extras  # tags and cover art: imported only when writing
 
     mix = mix_for(plan, engine, cache)
     timeline = mix.timeline
@@ -254,7 +255,8 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
 def _up_to_date(plan: Plan, options: BuildOptions, fp: str) -> BuildResult | None:
     out = Path(options.out)
     mp3, sheet_path = out / f"{plan.slug}.mp3", out / f"{plan.slug}.json"
-    if options.force or not (mp3.is_file() and sheet_path.is_file()):
+    sidecars = [out / f"{plan.slug}{suffix}" for suffix in SIDECARS]
+    if options.force or not all(p.is_file() for p in (mp3, sheet_path, *sidecars)):
         return None
     try:
         sheet = json.loads(sheet_path.read_text(encoding="utf-8"))

@@ -220,9 +220,6 @@ def share(
     texts: dict[Path, str] = {}
     for routine in routines:
         texts[out / routine.file("chapters")] = chapters_json(routine.sheet)
-        for suffix, make in SIDECARS.items():  # an MP3 built before sidecars existed
-            if not (out / f"{routine.slug}{suffix}").is_file():
-                texts[out / f"{routine.slug}{suffix}"] = make(routine.sheet)
     artists = list(dict.fromkeys(r.artist for r in routines))
     context = {
         "title": title,
