@@ -157,7 +157,7 @@ def test_intro_and_transitions_name_equipment(built):
     said = [c["text"] for c in cues["cues"] if c["kind"] == "speech"]
     assert "You'll need a strap and a stair." in said[0]
     assert "Adapted from Test Author, in Tests." in said[0]
-    assert any(s.startswith("Rest for six seconds. Next: Hamstring strap stretch. Get a strap ready.") for s in said)
+    assert any(s.startswith("Rest for six seconds. Next: Hamstring strap stretch. You'll need a strap.") for s in said)
 
 
 def test_loudness_is_the_spoken_word_norm(built):

@@ -29,7 +29,8 @@ class Ex:
     title: str | None
     """The article's name for it; None where the article gives the exercise no name."""
     dose: str = "hold"
-    """``hold``, ``reps`` (counted aloud), ``own pace`` (reps with a time window) or ``flow``."""
+    """``hold``, ``work`` (timed rolling or massage), ``reps`` (counted aloud), ``own pace`` (reps
+    with a time window) or ``flow``."""
     seconds: tuple[float, float] | None = None
     """A timed hold: the article's range in seconds (lo == hi for one value)."""
     breaths: tuple[int, int] | None = None
@@ -106,7 +107,7 @@ ARTICLES = {
         equipment=("ball", "yoga block", "half dome", "towel"),
         exercises=(
             Ex("Lifting/Lowering/Spreading the Toes", dose="own pace", sides=BOTH),
-            Ex("Rolling Your Foot on a Ball", seconds=(60, 120), sides=BOTH, equipment=("ball",)),
+            Ex("Rolling Your Foot on a Ball", dose="work", seconds=(60, 120), sides=BOTH, equipment=("ball",)),
             Ex("Standing Top of the Foot Stretch", seconds=(60, 60), sides=BOTH),
             Ex("Pelvic List", dose="reps", reps=(10, 12), sides=BOTH, equipment=("yoga block",)),
             Ex("Calf Stretch", seconds=(60, 60), sides=BOTH, equipment=("half dome",)),
@@ -128,7 +129,7 @@ ARTICLES = {
         author=None,
         equipment=("ball", "wall", "band", "stair"),
         exercises=(
-            Ex("Foot rolling", seconds=(30, 60), sides=BOTH, equipment=("ball",)),
+            Ex("Foot rolling", dose="work", seconds=(30, 60), sides=BOTH, equipment=("ball",)),
             Ex("Ankle mobility", sides=BOTH, equipment=("wall",)),
             Ex(
                 "Foot inversion/eversion",
@@ -153,7 +154,7 @@ ARTICLES = {
                 variations=("bent", "straight"),
                 equipment=("stair",),
             ),
-            Ex("Trigger point release", seconds=(60, 120), sides=BOTH, equipment=("ball",)),
+            Ex("Trigger point release", dose="work", seconds=(60, 120), sides=BOTH, equipment=("ball",)),
         ),
         note_mentions=("byline", "O'Connell"),
     ),
@@ -190,6 +191,7 @@ ARTICLES = {
 
 REQUIRED_KINDS = {
     "hold",
+    "work",
     "rest",
     "switch",
     "reps",
@@ -251,7 +253,7 @@ def cues_of(cue_sheet: dict, exercise_id: str, kind: str | None = None) -> list[
 
 
 def dose_kind(ex: Ex) -> str:
-    return {"hold": "hold", "reps": "reps", "own pace": "reps", "flow": "flow"}[ex.dose]
+    return {"hold": "hold", "work": "work", "reps": "reps", "own pace": "reps", "flow": "flow"}[ex.dose]
 
 
 def blocks(ex: Ex) -> list[tuple[int | None, str | None, str | None]]:

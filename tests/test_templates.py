@@ -46,6 +46,8 @@ def test_holds_are_spoken_naturally(en, hold, spoken):
         ("side", {"side": "left", "label": "foot", "first": False}, "Switch to the left foot."),
         ("set_rest", {"seconds": 20}, "Rest for twenty seconds."),
         ("hold_end", {"last": True}, "And release."),
+        ("work", {"seconds": 90, "exercise": None}, "Keep going for one minute thirty seconds."),
+        ("work_end", {"last": False}, "Stop."),
         ("breathe_in", {}, "breathe in"),
         ("reps_own_pace", {"reps": 10, "window": 40, "exercise": None}, "Ten reps at your own pace. You have forty seconds."),
         ("reps_counted", {"reps": 10, "lower": 3.0, "exercise": None},
@@ -82,7 +84,7 @@ def test_intro_names_equipment(en, equipment, said):
 def test_next_names_exercise_and_what_to_grab(en):
     exercise = Exercise(name="Pelvic list", hold="30s", equipment=["yoga block"])
     assert en.render("next", exercise=exercise, seconds=15) == (
-        "Rest for fifteen seconds. Next: Pelvic list. Get a yoga block ready."
+        "Rest for fifteen seconds. Next: Pelvic list. You'll need a yoga block."
     )
 
 

@@ -144,3 +144,21 @@ def test_total_is_the_end_of_the_last_cue_and_chapters_cover_each_exercise():
     assert first.end <= second.start
     rest = kinds(t, "rest")[0]
     assert first.end <= rest.start and rest.end <= second.start
+
+
+def test_timed_work_is_timed_like_a_hold_but_said_as_work():
+    t = timeline_of({"name": "Foot rolling", "work": "1m", "sides": ["right", "left"], "side_label": "foot"})
+    windows = kinds(t, "work")
+    assert [w.length for w in windows] == [60 * SR, 60 * SR]
+    said = [e.text for e in t.events if e.kind == "speech"]
+    assert said.count("Keep going for one minute.") == 2
+    assert "Stop." in said and "And stop." in said and not any(s.startswith("Hold") for s in said)
+    assert [e.text for e in kinds(t, "callout")] == ["Halfway.", "Fifteen seconds left."] * 2
+    assert [e.start - windows[0].start for e in kinds(t, "count")[:3]] == [57 * SR, 58 * SR, 59 * SR]
+
+
+def test_flow_with_longer_poses_does_not_promise_one_pose_per_breath():
+    flow = [{"breath": "in", "pose": "reach up"}, {"breath": "out", "pose": "rest in child's pose", "breaths": 3}]
+    t = timeline_of({"name": "Flow", "flow": flow})
+    said = [e.text for e in t.events if e.kind == "speech"]
+    assert "Move with your breath." in said

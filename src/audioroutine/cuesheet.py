@@ -68,6 +68,8 @@ def _dose(exercise, breath: float) -> dict[str, Any]:
     if exercise.hold is not None:
         dose["hold"] = str(exercise.hold)
         dose["hold_s"] = round(exercise.hold.length(breath), 3)
+    if exercise.work is not None:
+        dose["work_s"] = round(exercise.work, 3)
     if exercise.reps is not None:
         dose["reps"] = exercise.reps
     if exercise.flow is not None:

@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .durations import DurationSyntaxError, parse_duration
 from .errors import InputError, RoutineError
-from .model import Exercise, Routine, Settings, slugify
+from .model import DOSES, Exercise, Routine, Settings, slugify
 
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
@@ -33,7 +33,7 @@ class Overrides:
     assignments: tuple[str, ...] = ()
     """``--set KEY=VALUE``: ``calf-stretch.hold=60s``, ``settings.rest=20s``."""
     hold: str | None = None
-    """``--hold``: every timed hold."""
+    """``--hold``: every timed hold (and timed work)."""
     breath: str | None = None
     rest: str | None = None
     scale: float | None = None
@@ -310,8 +310,8 @@ def _apply(
                 + ", ".join(sorted(Exercise.model_fields))
             )
         item = dict(data["exercises"][index[head]])
-        if key in ("hold", "reps", "flow"):  # a new dose replaces the old one
-            for other in ("hold", "reps", "flow", "rep_time", "lower", "window"):
+        if key in DOSES:  # a new dose replaces the old one
+            for other in (*DOSES, "rep_time", "lower", "window"):
                 if other != key:
                     item.pop(other, None)
         item[key] = value
@@ -398,10 +398,11 @@ def apply_overrides(
     if overrides.hold is not None:
         _check_duration("--hold", overrides.hold)
         for i, item in enumerate(data.get("exercises") or []):
-            hold = item.get("hold") if isinstance(item, Mapping) else None
-            if hold is not None and "breath" not in str(hold):
-                data["exercises"][i] = {**item, "hold": overrides.hold}
-                origins[("exercises", i, "hold")] = f"--hold {overrides.hold}"
+            for key in ("hold", "work"):
+                value = item.get(key) if isinstance(item, Mapping) else None
+                if value is not None and "breath" not in str(value):
+                    data["exercises"][i] = {**data["exercises"][i], key: overrides.hold}
+                    origins[("exercises", i, key)] = f"--hold {overrides.hold}"
     for option, key, value in (("--breath", "breath", overrides.breath), ("--rest", "rest", overrides.rest)):
         if value is not None:
             _check_duration(option, value)
@@ -411,7 +412,7 @@ def apply_overrides(
 
 
 def _scaled(routine: Routine, factor: float) -> Routine:
-    """Every hold, rest, breath and own-pace window stretched by ``factor``."""
+    """Every hold, timed work, rest, breath and own-pace window stretched by ``factor``."""
     settings = routine.settings.model_copy(
         update={
             "breath": routine.settings.breath * factor,
@@ -423,6 +424,7 @@ def _scaled(routine: Routine, factor: float) -> Routine:
         exercise.model_copy(
             update={
                 "hold": exercise.hold.scaled(factor) if exercise.hold is not None else None,
+                "work": exercise.work * factor if exercise.work is not None else None,
                 "set_rest": exercise.set_rest * factor if exercise.set_rest is not None else None,
                 "window": exercise.window * factor if exercise.window is not None else None,
             }

@@ -19,6 +19,8 @@ from pydantic import (
 from .durations import DurationSyntaxError, Hold, format_duration, parse_duration, parse_hold
 
 MAX_HOLD_S = 3600.0
+DOSES = ("hold", "work", "reps", "flow")
+"""An exercise has exactly one of these."""
 
 
 def _duration(value: object) -> float:
@@ -125,6 +127,9 @@ class Exercise(_Strict):
     """What to have at hand for this exercise; named in the transition before it."""
     hold: HoldValue | None = None
     """How long to hold: ``30s``, ``1m``, ``6 breaths``."""
+    work: Seconds | None = Field(None, gt=0, le=MAX_HOLD_S)
+    """Timed work that is not a still hold (rolling a foot on a ball, massaging a calf):
+    "Keep going for one minute." … "And stop." Countdown and callouts as for a hold."""
     dose_range: str | None = None
     """The range the source gives (``5 to 7 breaths``), kept for the record; never spoken."""
     reps: int | None = Field(None, gt=0, le=200)
@@ -173,9 +178,9 @@ class Exercise(_Strict):
 
     @model_validator(mode="after")
     def _one_dose(self) -> Exercise:
-        doses = [name for name in ("hold", "reps", "flow") if getattr(self, name) is not None]
+        doses = [name for name in DOSES if getattr(self, name) is not None]
         if not doses:
-            raise ValueError("needs a dose: hold (like 30s or 6 breaths), reps, or flow")
+            raise ValueError("needs a dose: hold (like 30s or 6 breaths), work (like 1m), reps, or flow")
         if len(doses) > 1:
             raise ValueError(f"has more than one dose ({' and '.join(doses)}); choose one")
         for key in ("rep_time", "lower", "window"):

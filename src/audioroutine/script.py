@@ -58,7 +58,7 @@ class Silence:
     """A timed stretch: exactly ``seconds`` long, whatever is spoken inside it."""
 
     seconds: float
-    kind: str  # hold, rest, settle, switch, reps, flow
+    kind: str  # hold, work, rest, settle, switch, reps, flow
     where: Where = Where()
     overlays: tuple[Overlay, ...] = ()
 
@@ -120,6 +120,27 @@ class _Writer:
 
     # -- doses ------------------------------------------------------------------------------
 
+    def callouts(self, seconds: float, where: Where) -> list[Overlay]:
+        """ "Halfway" and "… seconds left" on long timed holds, clear of the countdown."""
+        if not self.settings.callouts or seconds < self.settings.callout_min_hold:
+            return []
+        found: list[Overlay] = []
+        taken = [seconds - k for k in range(self.settings.countdown, 0, -1)] or [seconds]
+        wanted = [(seconds / 2, "halfway", {})]
+        left = self.settings.time_left
+        if left < seconds:
+            wanted.append((seconds - left, "time_left", {"seconds": left}))
+        for offset, template, ctx in wanted:
+            if all(abs(offset - t) >= MIN_CALLOUT_GAP_S for t in taken):
+                found += self.overlay(offset, template, "callout", where, **ctx)
+                taken.append(offset)
+        return found
+
+    def work(self, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
+        yield from self.say("work", where, seconds=exercise.work, exercise=exercise)
+        yield self.timed(exercise.work, "work", where, extra=self.callouts(exercise.work, where))
+        yield from self.say("work_end", where, last=last)
+
     def hold(self, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
         hold = exercise.hold
         seconds = hold.length(self.settings.breath)
@@ -134,17 +155,7 @@ class _Writer:
                     extra += self.overlay(start + half, "breathe_out", "breath", where, breath=b + 1)
             yield self.timed(seconds, "hold", where, counted=False, extra=extra)
         else:
-            if self.settings.callouts and seconds >= self.settings.callout_min_hold:
-                taken = [seconds - k for k in range(self.settings.countdown, 0, -1)] or [seconds]
-                wanted = [(seconds / 2, "halfway", {})]
-                left = self.settings.time_left
-                if left < seconds:
-                    wanted.append((seconds - left, "time_left", {"seconds": left}))
-                for offset, template, ctx in wanted:
-                    if all(abs(offset - t) >= MIN_CALLOUT_GAP_S for t in taken):
-                        extra += self.overlay(offset, template, "callout", where, **ctx)
-                        taken.append(offset)
-            yield self.timed(seconds, "hold", where, extra=extra)
+            yield self.timed(seconds, "hold", where, extra=self.callouts(seconds, where))
         yield from self.say("hold_end", where, last=last)
 
     def reps(self, exercise: Exercise, where: Where) -> Iterator[Segment]:
@@ -180,6 +191,8 @@ class _Writer:
     def dose(self, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
         if exercise.hold is not None:
             yield from self.hold(exercise, where, last)
+        elif exercise.work is not None:
+            yield from self.work(exercise, where, last)
         elif exercise.reps is not None:
             yield from self.reps(exercise, where)
         else:

@@ -18,7 +18,7 @@ from .errors import TemplateError
 
 TEMPLATE_SUFFIX = ".j2"
 CUE_TEMPLATES = (
-    "intro", "exercise", "variation", "set", "side", "hold", "hold_end", "reps_counted",
+    "intro", "exercise", "variation", "set", "side", "hold", "hold_end", "work", "work_end", "reps_counted",
     "reps_own_pace", "rep", "lower", "reps_end", "flow", "flow_round", "flow_step", "count",
     "halfway", "time_left", "breathe_in", "breathe_out", "set_rest", "next", "outro",
 )
