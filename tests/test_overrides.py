@@ -79,7 +79,8 @@ def test_set_wins_over_the_file_and_hold_over_both(routine, tmp_path):
 @pytest.mark.parametrize(
     ("overrides", "words"),
     [
-        (Overrides(assignments=("calf-strech.hold=60s",)), ["calf-strech", "calf-stretch, bird-on-a-perch, heel-drops"]),
+        (Overrides(assignments=("calf-strech.hold=60s",)),
+         ["calf-strech", "calf-stretch, bird-on-a-perch, heel-drops"]),
         (Overrides(assignments=("calf-stretch.holdd=60s",)), ["no key 'holdd'", "hold"]),
         (Overrides(assignments=("settings.resst=20s",)), ["settings has no key 'resst'", "rest"]),
         (Overrides(assignments=("calf-stretch.hold=0s",)), ["--set calf-stretch.hold=0s", "longer than zero"]),

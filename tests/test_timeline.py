@@ -125,7 +125,7 @@ def test_flow_poses_one_per_breath():
 def test_speech_cues_are_separated_by_the_pause_and_never_overlap():
     t = timeline_of({"name": "Calf stretch", "hold": "30s", "sides": ["right", "left"]})
     speech = sorted((e for e in t.events if e.kind == "speech"), key=lambda e: e.start)
-    for a, b in zip(speech, speech[1:]):
+    for a, b in zip(speech, speech[1:], strict=False):
         assert b.start >= a.end
     intro, first = speech[0], speech[1]
     assert first.start - intro.end == SR // 2

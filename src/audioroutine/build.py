@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -28,9 +28,9 @@ from .cache import PREPARATION, ClipCache
 from .cuesheet import cue_sheet
 from .engines import Engine, EngineChoice, resolve_engine
 from .errors import InputError
-from .sidecars import EXPORT_VERSION, SIDECARS
 from .loader import LoadedRoutine, Overrides, available_routines, find_routine, load_routine
 from .script import Script, render_script
+from .sidecars import EXPORT_VERSION, SIDECARS
 from .templates import CueTemplates
 from .timeline import SAMPLE_RATE, Timeline, build_timeline
 
@@ -218,11 +218,6 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
     return Mix(timeline, clips, stats, gain, before)
 
 
-def _replace_atomically(pairs: Sequence[tuple[Path, Path]]) -> None:
-    for tmp, final in pairs:
-        os.replace(tmp, final)
-
-
 def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOptions, fp: str) -> BuildResult:
     """Mix and encode one routine, then write its MP3 and cue sheet (temporary files, renamed)."""
     from .export import write_extras  # tags and cover art: imported only when writing
@@ -244,7 +239,8 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
         written = [(tmp_mp3, mp3), *write_extras(plan, sheet, tmp_mp3, out, options)]
         tmp_sheet.write_text(json.dumps(sheet, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append((tmp_sheet, sheet_path))
-        _replace_atomically(written)
+        for tmp, final in written:
+            os.replace(tmp, final)
     finally:
         for tmp in (tmp_mp3, tmp_sheet, *(t for t, _ in written)):
             tmp.unlink(missing_ok=True)
@@ -312,8 +308,7 @@ def build(
     missing = _missing([plan for plan, _ in stale], engine, cache)
     synthesize_missing(missing, engine, cache, progress)
     for plan, fp in stale:
-        result = write_routine(plan, engine, cache, options, fp)
-        results.append(BuildResult(**{**result.__dict__, "synthesized": len(missing)}))
+        results.append(replace(write_routine(plan, engine, cache, options, fp), synthesized=len(missing)))
     order = {plan.slug: i for i, plan in enumerate(plans)}
     return sorted(results, key=lambda r: order[r.slug])
 
