@@ -119,6 +119,14 @@ def trim(samples: np.ndarray, rate: int = SAMPLE_RATE, below_peak_db: float = 40
     return samples[start:end] if end > start else samples[:0]
 
 
+def load_preparation() -> None:
+    """Import what clip preparation uses (scipy, pyloudnorm: over a second). A build calls this
+    in a thread while the voice model loads, so neither waits for the other."""
+    import pyloudnorm  # noqa: F401
+    import scipy.ndimage  # noqa: F401
+    import scipy.signal  # noqa: F401
+
+
 def band_limit(samples: np.ndarray) -> np.ndarray:
     """Low-pass at LOWPASS_HZ (zero phase), the band the MP3 keeps."""
     from scipy.signal import butter, sosfiltfilt

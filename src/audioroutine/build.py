@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from .audio import (
     chime,
     clip_stats,
     encode_mp3,
+    load_preparation,
     mix_blocks,
     prepare_clip,
     routine_gain_db,
@@ -165,6 +167,7 @@ def synthesize_missing(
         cache.put(identity, text, *prepare_clip(spoken.samples, spoken.rate))
 
     done = 0
+    threading.Thread(target=load_preparation, daemon=True).start()  # while the model loads
     with ThreadPoolExecutor(max_workers=engine.workers) as pool:
         pending = {pool.submit(one, text) for text in texts}
         while pending:
@@ -219,8 +222,9 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
 
 
 def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOptions, fp: str) -> BuildResult:
-    """Mix and encode one routine, then write its MP3 and cue sheet (temporary files, renamed)."""
-    from .export import write_extras  # tags and cover art: imported only when writing
+    """Mix and encode one routine, then write its MP3, cue sheet and sidecars (temporary files,
+    renamed together). Tags and sidecars are prepared while the encoder runs."""
+    from .export import prepare_extras  # tags and cover art: imported only when writing
 
     mix = mix_for(plan, engine, cache)
     timeline = mix.timeline
@@ -230,13 +234,15 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
     sheet_path = out / f"{plan.slug}.json"
     tmp_mp3 = out / f".{plan.slug}.mp3.part"
     tmp_sheet = out / f".{plan.slug}.json.part"
+    sheet = cue_sheet(plan.loaded, timeline, engine, fp)
+    sheet["loudness"] = {"target_lufs": TARGET_LUFS, "gain_db": round(mix.gain_db, 2)}
     written: list[tuple[Path, Path]] = []
     try:
-        chimes = {which: chime(which) for which in ("start", "end")}
-        encode_mp3(mix_blocks(timeline, mix.clips, chimes, mix.gain_db), tmp_mp3)
-        sheet = cue_sheet(plan.loaded, timeline, engine, fp)
-        sheet["loudness"] = {"target_lufs": TARGET_LUFS, "gain_db": round(mix.gain_db, 2)}
-        written = [(tmp_mp3, mp3), *write_extras(plan, sheet, tmp_mp3, out, options)]
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            extras = helper.submit(prepare_extras, plan, sheet, options)
+            chimes = {which: chime(which) for which in ("start", "end")}
+            encode_mp3(mix_blocks(timeline, mix.clips, chimes, mix.gain_db), tmp_mp3)
+            written = [(tmp_mp3, mp3), *extras.result().write(tmp_mp3, out, plan.slug)]
         tmp_sheet.write_text(json.dumps(sheet, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append((tmp_sheet, sheet_path))
         for tmp, final in written:

@@ -154,12 +154,6 @@ def write_text_files(texts: dict[Path, str]) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def write_sidecars(sheet: dict[str, Any], out: Path, slug: str) -> list[tuple[Path, Path]]:
-    return write_text_files(
-        {out / f"{slug}{suffix}": make(sheet) for suffix, make in SIDECARS.items()}
-    )
-
-
 def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
     for tmp, final in pairs:
         os.replace(tmp, final)

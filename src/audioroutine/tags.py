@@ -245,11 +245,6 @@ def routine_tags(sheet: dict[str, Any], names: TagText, cover: bytes | None = No
     return tags
 
 
-def write_tags(mp3: Path, sheet: dict[str, Any], names: TagText) -> None:
-    """Replace any tags in ``mp3`` (in place) with the routine's ID3v2.4 tags."""
-    routine_tags(sheet, names).save(mp3, v1=0, v2_version=4)
-
-
 def read_cover(mp3: Path) -> bytes | None:
     """The front cover embedded in ``mp3``, if any."""
     try:
