@@ -7,9 +7,12 @@ blocks: memory stays flat however long the routine is.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import shutil
 import subprocess
+import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -296,6 +299,7 @@ def mix_blocks(
     level. Memory holds one block.
     """
     factor = np.float32(10 ** (gain_db / 20))
+    silent = np.zeros(block, dtype="<i2")
     events = timeline.sounding()
     active: list[tuple[int, np.ndarray]] = []
     index = 0
@@ -306,7 +310,10 @@ def mix_blocks(
             audio = clips[event.text] if event.text is not None else chimes[event.chime]
             active.append((event.start, audio[: event.length]))
             index += 1
-        buffer = np.zeros(b - a, dtype=np.int32)
+        if not active:
+            yield silent[: b - a]
+            continue
+        buffer = np.zeros(b - a, dtype=np.float32)
         still: list[tuple[int, np.ndarray]] = []
         for start, audio in active:
             lo, hi = max(a, start), min(b, start + audio.size)
@@ -315,12 +322,16 @@ def mix_blocks(
             if start + audio.size > b:
                 still.append((start, audio))
         active = still
-        yield np.clip(np.rint(buffer * factor), -32768, 32767).astype("<i2")
+        buffer *= factor
+        yield np.clip(np.rint(buffer), -32768, 32767).astype("<i2")
 
 
 def encode_mp3(blocks: Iterable[np.ndarray], out: Path, rate: int = SAMPLE_RATE,
                bitrate: str = MP3_BITRATE) -> None:
-    """Stream mono int16 blocks through ffmpeg's LAME encoder into ``out`` (CBR, gapless header)."""
+    """Stream mono int16 blocks through ffmpeg's LAME encoder into ``out`` (CBR, gapless header).
+
+    A writer thread feeds the encoder from a short queue while the blocks are mixed, so mixing
+    overlaps encoding; memory holds a few blocks."""
     command = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
@@ -328,13 +339,27 @@ def encode_mp3(blocks: Iterable[np.ndarray], out: Path, rate: int = SAMPLE_RATE,
         "-f", "mp3", str(out),
     ]
     proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+
+    def feed() -> None:
+        try:
+            while (chunk := chunks.get()) is not None:
+                proc.stdin.write(chunk)
+        except BrokenPipeError:  # ffmpeg stopped: its stderr says why
+            while chunks.get() is not None:
+                pass
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
     try:
-        for chunk in blocks:
-            proc.stdin.write(chunk.tobytes())
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
+        for block in blocks:
+            chunks.put(block.tobytes())
     finally:
+        chunks.put(None)
+        writer.join()
         stderr = proc.stderr.read().decode(errors="replace")
         code = proc.wait()
     if code != 0:

@@ -90,11 +90,9 @@ def estimate_samples(text: str) -> int:
     return int(len(text) / CHARS_PER_SECOND * SAMPLE_RATE) + SAMPLE_RATE // 5
 
 
-def plan_routine(loaded: LoadedRoutine, templates_dir: Path | None = None) -> Plan:
+def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:
     """Render the routine's script. The intro announces the length, estimated from a first pass
     so that the words (and so the clips) do not depend on what happens to be cached."""
-    templates = CueTemplates(loaded.routine.settings.lang, templates_dir)
-    templates.check()
     draft = render_script(loaded.routine, templates)
     total = build_timeline(draft, estimate_samples, lambda which: chime(which).size).seconds
     return Plan(loaded, templates, render_script(loaded.routine, templates, total_seconds=total))
@@ -119,8 +117,15 @@ def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
     overrides = _overrides_for(options)
     if not names:
         raise InputError("name at least one routine, or use --all")
-    paths = [find_routine(name) for name in names]
-    return [plan_routine(load_routine(path, overrides), options.templates) for path in paths]
+    loaded = [load_routine(find_routine(name), overrides) for name in names]
+    compiled = ClipCache(options.cache_dir).root / "templates"
+    templates: dict[str, CueTemplates] = {}
+    for routine in loaded:
+        lang = routine.routine.settings.lang
+        if lang not in templates:
+            templates[lang] = CueTemplates(lang, options.templates, compiled)
+            templates[lang].check()
+    return [plan_routine(routine, templates[routine.routine.settings.lang]) for routine in loaded]
 
 
 def all_routine_names() -> list[str]:

@@ -211,5 +211,5 @@ def cover_png(
         y += line_height
 
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -50,18 +51,38 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
 
 
-class CueTemplates:
-    """The cue templates of one language, from the built-in set or a folder of the user's."""
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept on disk between runs; a cache that cannot be written is skipped."""
 
-    def __init__(self, lang: str = "en", directory: Path | None = None) -> None:
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+class CueTemplates:
+    """The cue templates of one language, from the built-in set or a folder of the user's.
+
+    ``compiled`` is a folder where compiled templates are kept between runs (jinja's bytecode
+    cache, keyed by each template's text), so a rebuild does not compile them again.
+    """
+
+    def __init__(self, lang: str = "en", directory: Path | None = None, compiled: Path | None = None) -> None:
         base = Path(directory) if directory is not None else builtin_templates_dir()
         folder = base / lang if (base / lang).is_dir() else base
         if not folder.is_dir():
             raise TemplateError(f"{base}: no template folder for language {lang!r}")
         self.folder = folder
         self.lang = lang
+        bytecode = None
+        if compiled is not None:
+            try:
+                compiled.mkdir(parents=True, exist_ok=True)
+                bytecode = _QuietBytecodeCache(str(compiled))
+            except OSError:
+                bytecode = None
         env = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(str(folder)),
+            bytecode_cache=bytecode,
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
