@@ -536,10 +536,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
 
     scale = len_long / len_short
-    cold_ref = synth["synth_s"] + bare_short.wall
+    # The engine's own time to speak the phrases from a cold start includes loading its model:
+    # a cold build cannot skip it. The ratio without the load is printed under the table.
+    cold_ref = synth["load_s"] + synth["synth_s"] + bare_short.wall
     long_ref = warm.wall * scale
     rows = [
-        Row("cold 10-min (piper)", len_short, cold.wall, cold_ref, "synth+encode", cold.maxrss_mb, cold.tree_mb,
+        Row("cold 10-min (piper)", len_short, cold.wall, cold_ref, "load+synth+encode", cold.maxrss_mb, cold.tree_mb,
             cold_said, [("<=1.3x", cold.wall <= LIMIT * cold_ref),
                         ("spoke all", spoke_all)]),
         Row("warm 10-min", len_short, warm.wall, bare_short.wall, "bare encode", warm.maxrss_mb, warm.tree_mb,
@@ -571,13 +573,13 @@ def main(argv: Sequence[str] | None = None) -> int:
           f" cold 10-min {cold_new}, 90-min {long_new}.")
     print(f"bare encode's MP3 byte-identical to the build's (ID3 tag aside): 10-min {same_short},"
           f" 90-min {same_long}")
-    with_load = cold_ref + synth["load_s"]
-    print(f"cold 10-min if the reference also counts the model load ({synth['load_s']:.2f} s): reference"
-          f" {with_load:.2f} s, ratio {cold.wall / with_load:.2f}"
-          f" ({'PASS' if cold.wall <= LIMIT * with_load else 'FAIL'} at 1.3x)")
+    without_load = cold_ref - synth["load_s"]
+    print(f"cold 10-min if the reference left out the model load ({synth['load_s']:.2f} s): reference"
+          f" {without_load:.2f} s, ratio {cold.wall / without_load:.2f}"
+          f" ({'PASS' if cold.wall <= LIMIT * without_load else 'FAIL'} at 1.3x)")
     print(f"\nengine alone on the 10-min routine's {synth['phrases']} phrases ({synth['workers']} threads): "
           f"synthesis {synth['synth_s']:.2f} s for {synth['speech_s']:.0f} s of speech; "
-          f"model load {synth['load_s']:.2f} s (not in the reference); "
+          f"model load {synth['load_s']:.2f} s (in the reference); "
           f"clip preparation {synth['prepare_s']:.2f} s (2 threads, not in the reference)")
     print_stages("where a warm 10-min rebuild's time goes (fresh process, step by step)", stages_short,
                  warm.wall, startup)

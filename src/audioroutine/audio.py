@@ -163,21 +163,23 @@ def true_peak_db(x: np.ndarray) -> float:
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
-def _limit(x: np.ndarray, ceiling_db: float, rate: int) -> np.ndarray:
-    """Bring the true peak under the ceiling with a smooth gain envelope (a lookahead limiter)."""
+def _limit(x: np.ndarray, ceiling_db: float, rate: int) -> tuple[np.ndarray, float]:
+    """Bring the true peak under the ceiling with a smooth gain envelope (a lookahead limiter).
+    Returns the limited samples and their true peak (dBTP)."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
     from scipy.signal import resample_poly
 
     ceiling = 10 ** (ceiling_db / 20)
-    for _ in range(4):
+    for _ in range(5):
         over = np.abs(resample_poly(x, 4, 1))[: x.size * 4].reshape(-1, 4).max(axis=1)
-        if over.max() <= ceiling:
+        peak = float(over.max()) if over.size else 0.0
+        if peak <= ceiling:
             break
         gain = np.minimum(1.0, ceiling / np.maximum(over, 1e-9) * 0.995)
         width = max(3, int(0.005 * rate))
         gain = uniform_filter1d(minimum_filter1d(gain, size=2 * width + 1), size=width)
         x = x * gain
-    return x
+    return x, (20 * np.log10(peak) if peak > 0 else float("-inf"))
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,9 @@ class ClipStats:
     true_peak_db: float
 
 
-def clip_stats(samples: np.ndarray) -> ClipStats:
-    """K-weighted energy per cell (ITU-R BS.1770 weighting) and the true peak of a clip."""
+def clip_stats(samples: np.ndarray, true_peak: float | None = None) -> ClipStats:
+    """K-weighted energy per cell (ITU-R BS.1770 weighting) and the true peak of a clip
+    (measured here unless already known)."""
     import pyloudnorm
     from scipy.signal import lfilter
 
@@ -201,7 +204,7 @@ def clip_stats(samples: np.ndarray) -> ClipStats:
     padded = np.zeros(-(-weighted.size // CELL) * CELL)
     padded[: weighted.size] = weighted
     cells = np.square(padded).reshape(-1, CELL).sum(axis=1).astype(np.float32)
-    return ClipStats(cells, round(true_peak_db(x), 3))
+    return ClipStats(cells, round(true_peak_db(x) if true_peak is None else true_peak, 3))
 
 
 def program_loudness(cells: np.ndarray) -> float:
@@ -229,11 +232,12 @@ def prepare_clip(samples: np.ndarray, rate: int) -> tuple[np.ndarray, ClipStats]
     under the ceiling, with its stats. Done once per phrase, when it enters the cache."""
     samples = band_limit(trim(resample(samples, rate, SAMPLE_RATE)))
     level = loudness(samples)
+    peak = None
     if level != float("-inf"):
         x = samples.astype(np.float64) / 32768.0 * 10 ** ((CLIP_LUFS - level) / 20)
-        x = _limit(x, PEAK_LIMIT_DBTP, SAMPLE_RATE)
-        samples = np.clip(np.round(x * 32767), -32768, 32767).astype(np.int16)
-    return samples, clip_stats(samples)
+        x, peak = _limit(x, PEAK_LIMIT_DBTP, SAMPLE_RATE)
+        samples = np.clip(np.round(x * 32768), -32768, 32767).astype(np.int16)
+    return samples, clip_stats(samples, peak)
 
 
 # ---------------------------------------------------------------------------- chimes

@@ -1,0 +1,91 @@
+"""Clip preparation, chimes and loudness arithmetic, measured with an independent meter."""
+
+import numpy as np
+import pyloudnorm
+import pytest
+
+from audioroutine.audio import (
+    CELL,
+    CHIME_LUFS,
+    CLIP_LUFS,
+    LEAD_MARGIN_S,
+    PEAK_LIMIT_DBTP,
+    chime,
+    clip_stats,
+    mix_blocks,
+    prepare_clip,
+    program_loudness,
+    true_peak_db,
+)
+from audioroutine.script import Where
+from audioroutine.timeline import SAMPLE_RATE, Event, Timeline
+
+SR = SAMPLE_RATE
+meter = pyloudnorm.Meter(SR)
+
+
+def tone_burst(seconds: float, amplitude: float, freq: float = 440.0, seed: int = 0) -> np.ndarray:
+    """A speech-like test signal: a tone with a noisy, wobbling envelope."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * SR)) / SR
+    envelope = 0.6 + 0.4 * np.sin(2 * np.pi * 3 * t) + 0.05 * rng.standard_normal(t.size)
+    return np.clip(amplitude * envelope * np.sin(2 * np.pi * freq * t), -1, 1)
+
+
+@pytest.mark.parametrize("which", ["start", "end"])
+def test_chimes_are_soft(which):
+    level = meter.integrated_loudness(np.tile(chime(which) / 32768.0, 1))
+    assert abs(level - CHIME_LUFS) < 0.5
+    assert chime("start").size == chime("end").size
+
+
+@pytest.mark.parametrize("amplitude", [0.05, 0.3, 0.9])
+def test_prepared_clips_are_level_matched_and_under_the_peak_ceiling(amplitude):
+    raw = np.concatenate([np.zeros(SR // 2), tone_burst(2.0, amplitude), np.zeros(SR // 2)])
+    samples, stats = prepare_clip((raw * 32767).astype(np.int16), SR)
+    x = samples / 32768.0
+    assert abs(meter.integrated_loudness(x) - CLIP_LUFS) < 1.0
+    assert true_peak_db(x) <= PEAK_LIMIT_DBTP + 0.1
+    assert stats.true_peak_db == pytest.approx(true_peak_db(x), abs=0.1)
+    # trimmed: the leading half second of silence is gone, save the short lead-in margin
+    assert samples.size < raw.size - SR * 0.9
+    lead = np.argmax(np.abs(samples) > 0.01 * 32768) / SR
+    assert lead <= LEAD_MARGIN_S + 0.01
+
+
+def test_prepared_clips_at_another_rate_come_out_at_ours():
+    rate = 16000
+    t = np.arange(rate) / rate
+    raw = (0.5 * np.sin(2 * np.pi * 300 * t) * 32767).astype(np.int16)
+    samples, _ = prepare_clip(raw, rate)
+    assert abs(samples.size - SR) < SR * 0.05
+
+
+def test_program_loudness_from_cells_matches_a_meter_on_the_whole_signal():
+    pieces = [tone_burst(1.5, 0.3, seed=1), np.zeros(SR * 3), tone_burst(0.4, 0.5, seed=2),
+              np.zeros(SR), tone_burst(3.0, 0.2, 660, seed=3), np.zeros(SR * 2)]
+    x = np.concatenate(pieces)
+    ints = np.round(x * 32767).astype(np.int16)
+    cells = clip_stats(ints).cells
+    assert cells.size == -(-ints.size // CELL)
+    assert program_loudness(cells.astype(np.float64)) == pytest.approx(meter.integrated_loudness(ints / 32768.0),
+                                                                      abs=0.3)
+
+
+def test_silence_has_no_loudness():
+    assert program_loudness(np.zeros(100)) == float("-inf")
+
+
+def test_mixing_in_blocks_equals_mixing_at_once():
+    a = (tone_burst(0.8, 0.3) * 32767).astype(np.int16)
+    b = (tone_burst(0.5, 0.3, 880) * 32767).astype(np.int16)
+    events = (Event("speech", 1000, a.size, Where(), text="a"), Event("count", 30000, b.size, Where(), text="b"),
+              Event("chime", 60000, chime("end").size, Where(), chime="end"))
+    timeline = Timeline(events, (), 100000)
+    whole = np.concatenate(list(mix_blocks(timeline, {"a": a, "b": b}, {"end": chime("end")}, block=7919)))
+    assert whole.size == 100000
+    expected = np.zeros(100000, dtype=np.int32)
+    expected[1000:1000 + a.size] += a
+    expected[30000:30000 + b.size] += b
+    expected[60000:60000 + chime("end").size] += chime("end")
+    assert np.array_equal(whole, np.clip(expected, -32768, 32767).astype(np.int16))
