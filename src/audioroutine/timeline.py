@@ -9,6 +9,10 @@ from .script import Chime, Script, Silence, Speech, Where
 
 SAMPLE_RATE = 22050
 """Every clip is brought to this rate; the MP3 is written at it (mono)."""
+MP3_FRAME = 576
+"""Samples in one MP3 frame at this rate (MPEG-2 layer III). A routine lasts a whole number of
+frames: for other lengths ffmpeg's gapless header can be off by some tens of samples, and then
+the decoded file would not be exactly as long as the cue sheet says."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ def build_timeline(
                     Event(overlay.kind, start, speech_length(overlay.text), overlay.where, text=overlay.text)
                 )
             cursor += length
-    total = max([cursor, *(e.end for e in events)])
+    end = max([cursor, *(e.end for e in events)])
+    total = -(-end // MP3_FRAME) * MP3_FRAME  # a little more silence after the last words
     return Timeline(tuple(events), _chapters(script, events), total, rate)
 
 
