@@ -314,10 +314,6 @@ TIMED = [
     ("audioroutine.export", "routine_tags", 3),
     ("audioroutine.tags", "routine_cover", 4),
     ("audioroutine.export", "Extras.write", 2),
-    # Names of earlier versions of export.py, measured if present.
-    ("audioroutine.export", "write_extras", 2),
-    ("audioroutine.export", "write_tags", 3),
-    ("audioroutine.export", "write_sidecars", 3),
 ]
 
 

@@ -269,8 +269,8 @@ def chime(which: str) -> np.ndarray:
 
 
 def routine_gain_db(timeline: Timeline, stats: Mapping[str, ClipStats],
-                    chime_stats: Mapping[str, ClipStats]) -> tuple[float, float]:
-    """The gain that brings the routine to TARGET_LUFS, and its loudness before that gain.
+                    chime_stats: Mapping[str, ClipStats]) -> float:
+    """The gain (dB) that brings the routine to TARGET_LUFS.
 
     Computed from the clips' stored cells placed where the timeline puts them, so no audio is
     measured at build time; capped so no clip's true peak passes PROGRAM_PEAK_DBTP."""
@@ -284,8 +284,8 @@ def routine_gain_db(timeline: Timeline, stats: Mapping[str, ClipStats],
         peak = max(peak, stat.true_peak_db)
     level = program_loudness(cells)
     if level == float("-inf"):
-        return 0.0, level
-    return min(TARGET_LUFS + ENCODER_LOSS_LU - level, PROGRAM_PEAK_DBTP - peak), level
+        return 0.0
+    return min(TARGET_LUFS + ENCODER_LOSS_LU - level, PROGRAM_PEAK_DBTP - peak)
 
 
 def mix_blocks(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -32,7 +31,7 @@ from .engines import Engine, EngineChoice, resolve_engine
 from .errors import InputError
 from .loader import LoadedRoutine, Overrides, available_routines, find_routine, load_routine
 from .script import Script, render_script
-from .sidecars import EXPORT_VERSION, SIDECARS
+from .sidecars import EXPORT_VERSION, SIDECARS, replace_all, temporary, write_text_files
 from .templates import CueTemplates
 from .timeline import SAMPLE_RATE, Timeline, build_timeline
 
@@ -207,9 +206,7 @@ def chime_stats(cache: ClipCache) -> dict[str, ClipStats]:
 class Mix:
     timeline: Timeline
     clips: dict
-    stats: dict
     gain_db: float
-    loudness_before: float
 
 
 def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
@@ -222,8 +219,7 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
             raise InputError(f"the clip for {text!r} is missing from the cache")
         clips[text], stats[text] = clip, stat
     timeline = build_timeline(plan.script, lambda text: clips[text].size, lambda which: chime(which).size)
-    gain, before = routine_gain_db(timeline, stats, chime_stats(cache))
-    return Mix(timeline, clips, stats, gain, before)
+    return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache)))
 
 
 def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOptions, fp: str) -> BuildResult:
@@ -237,8 +233,7 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
     out.mkdir(parents=True, exist_ok=True)
     mp3 = out / f"{plan.slug}.mp3"
     sheet_path = out / f"{plan.slug}.json"
-    tmp_mp3 = out / f".{plan.slug}.mp3.part"
-    tmp_sheet = out / f".{plan.slug}.json.part"
+    tmp_mp3 = temporary(mp3)
     sheet = cue_sheet(plan.loaded, timeline, engine, fp)
     sheet["loudness"] = {"target_lufs": TARGET_LUFS, "gain_db": round(mix.gain_db, 2)}
     written: list[tuple[Path, Path]] = []
@@ -248,12 +243,10 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
             chimes = {which: chime(which) for which in ("start", "end")}
             encode_mp3(mix_blocks(timeline, mix.clips, chimes, mix.gain_db), tmp_mp3)
             written = [(tmp_mp3, mp3), *extras.result().write(tmp_mp3, out, plan.slug)]
-        tmp_sheet.write_text(json.dumps(sheet, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append((tmp_sheet, sheet_path))
-        for tmp, final in written:
-            os.replace(tmp, final)
+        written += write_text_files({sheet_path: json.dumps(sheet, indent=2, ensure_ascii=False) + "\n"})
+        replace_all(written)
     finally:
-        for tmp in (tmp_mp3, tmp_sheet, *(t for t, _ in written)):
+        for tmp in (tmp_mp3, *(t for t, _ in written)):
             tmp.unlink(missing_ok=True)
     return BuildResult(plan.slug, mp3, sheet_path, timeline.seconds, mp3.stat().st_size, False,
                        engine.name, engine.voice)
