@@ -1,8 +1,8 @@
-"""Audio: ffmpeg, clip preparation (trim, level, peak), chimes, and the streaming mix to MP3.
+"""Audio: ffmpeg, clip preparation (trim, level, peak), chimes, and the mix to MP3.
 
 Every clip is brought to one format (mono, 16-bit, ``SAMPLE_RATE``) when it enters the clip
-cache, so a build only places ready clips on the timeline and streams the mix to the encoder in
-blocks: memory stays flat however long the routine is.
+cache, so a build only places ready clips on the timeline and mixes them block by block into a
+temporary PCM file that the encoder reads: memory stays flat however long the routine is.
 """
 
 from __future__ import annotations
