@@ -303,7 +303,7 @@ def cache_prune(cache_dir: CacheOpt = None, templates: TemplatesOpt = None) -> N
 
     def used() -> set[str]:
         texts: set[str] = set()
-        for plan in plan_routines(all_routine_names(), _options(templates=templates)):
+        for plan in plan_routines(all_routine_names(), _options(templates=templates, cache_dir=cache_dir)):
             texts.update(plan.script.phrases())
         return texts
 
