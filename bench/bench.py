@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -203,16 +204,29 @@ class Bench:
                 handle.write(block.tobytes())
         return mix.timeline.total
 
-    def bare_encode(self, raw: Path, mp3: Path) -> Run:
-        """ffmpeg alone, from the raw PCM file, with the settings of audio.encode_mp3."""
+    def bare_command(self, raw: Path, mp3: Path) -> list[str]:
+        """ffmpeg alone, from a raw PCM file, with the settings the build's encoder uses."""
         from audioroutine.audio import MP3_BITRATE, ffmpeg_exe
         from audioroutine.timeline import SAMPLE_RATE
 
-        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                   "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", str(raw),
-                   "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-write_xing", "1", "-id3v2_version", "0",
-                   "-f", "mp3", str(mp3)]
-        return checked(run_child(command, self.env, self.root), "bare ffmpeg encode")
+        return [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", str(raw),
+                "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-write_xing", "1", "-id3v2_version", "0",
+                "-f", "mp3", str(mp3)]
+
+    def bare_encode(self, raw: Path, mp3: Path) -> Run:
+        return checked(run_child(self.bare_command(raw, mp3), self.env, self.root), "bare ffmpeg encode")
+
+    def bare_encode_halves(self, raw: Path) -> Run:
+        """For comparison only: two bare encodes at once, of the PCM's two halves (no join)."""
+        data = raw.read_bytes()
+        middle = len(data) // 4 * 2
+        halves = [raw.with_suffix(".a.raw"), raw.with_suffix(".b.raw")]
+        halves[0].write_bytes(data[:middle])
+        halves[1].write_bytes(data[middle:])
+        first, second = (shlex.join(self.bare_command(h, h.with_suffix(".mp3"))) for h in halves)
+        return checked(run_child(["sh", "-c", f"{first} & p=$!; {second} || exit 1; wait $p"], self.env, self.root),
+                       "two bare ffmpeg encodes at once")
 
     def synthesis_time(self, routine: Path) -> dict[str, float]:
         """The engine alone on the routine's unique phrases, as the build runs it (engine.workers
@@ -273,12 +287,36 @@ class Bench:
                      for _ in range(3)]).wall
 
 
-def without_id3v2(data: bytes) -> bytes:
-    """An MP3's bytes after its ID3v2 tag (the build tags its MP3; the bare encode does not)."""
-    if data[:3] != b"ID3" or len(data) < 10:
-        return data
-    size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
-    return data[10 + size + (10 if data[5] & 0x10 else 0):]
+def same_audio(built: tuple[int, int, float], bare: tuple[int, int, float]) -> bool:
+    """The build's MP3 decodes to exactly the PCM's length, as faithfully as the bare encode."""
+    return built[0] == built[1] == bare[0] and built[2] >= bare[2] - 0.2
+
+
+def fidelity(mp3: Path, raw: Path) -> tuple[int, int, float]:
+    """Decoded samples, the PCM's samples, and the decoded file's SNR (dB) against the PCM, read a
+    few seconds at a time."""
+    import numpy as np
+
+    from audioroutine.audio import ffmpeg_exe
+
+    chunk = 1 << 20
+    decoded = pcm_size = 0
+    signal = error = 0.0
+    decoder = subprocess.Popen([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "s16le", "-"],
+                               stdout=subprocess.PIPE)
+    with decoder, raw.open("rb") as source:
+        while True:
+            ours, theirs = decoder.stdout.read(chunk), source.read(chunk)
+            if not ours and not theirs:
+                break
+            a, b = np.frombuffer(ours, "<i2"), np.frombuffer(theirs, "<i2")
+            decoded, pcm_size = decoded + a.size, pcm_size + b.size
+            n = min(a.size, b.size)
+            signal += float(np.sum(b.astype(np.float64) ** 2))
+            error += float(np.sum((a[:n].astype(np.float64) - b[:n]) ** 2))
+    if decoded != pcm_size or error == 0:
+        return decoded, pcm_size, float("nan")
+    return decoded, pcm_size, float(10 * np.log10(signal / error))
 
 
 # ---------------------------------------------------------------------------- stage breakdown
@@ -308,7 +346,7 @@ TIMED = [
     ("audioroutine.cache", "ClipCache.put", 2),
     ("audioroutine.build", "write_routine", 1),
     ("audioroutine.build", "mix_for", 2),
-    ("audioroutine.build", "encode_mp3", 2),
+    ("audioroutine.build", "encode_routine", 2),
     ("audioroutine.build", "cue_sheet", 2),
     ("audioroutine.export", "prepare_extras", 2),
     ("audioroutine.export", "routine_tags", 3),
@@ -499,16 +537,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Each warm rebuild right after a bare encode of the same routine: both see the same
         # machine, whatever else it is doing.
         log(f"bare encodes and warm rebuilds (--force), in turn: 10-minute x{args.warm_runs}")
-        bare_runs, warm_runs = [], []
+        bare_runs, warm_runs, halves_runs = [], [], []
         for _ in range(args.warm_runs):
             bare_runs.append(bench.bare_encode(raws["short"], root / "bare-short.mp3"))
             warm_runs.append(bench.cli_build(short, root / "out-warm", force=True))
+            halves_runs.append(bench.bare_encode_halves(raws["short"]))
         log(f"the same for the 90-minute routine x{args.long_runs}")
         bare_long_runs, long_runs = [], []
         for _ in range(args.long_runs):
             bare_long_runs.append(bench.bare_encode(raws["long"], root / "bare-long.mp3"))
             long_runs.append(bench.cli_build(long_, root / "out-long", force=True))
-        bare_short, bare_long = best(bare_runs), best(bare_long_runs)
+        bare_short, bare_long, halves = best(bare_runs), best(bare_long_runs), best(halves_runs)
         warm = best([r[0] for r in warm_runs])
         warm_long = best([r[0] for r in long_runs])
         warm_said = max(max(r[1], r[2]) for r in warm_runs)
@@ -523,10 +562,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         scipy_import = bench.import_time("scipy.signal, pyloudnorm")
 
         imports = bench.import_profile()
-        same_short = (root / "bare-short.mp3").read_bytes() == without_id3v2(
-            (root / "out-warm" / f"{short.stem}.mp3").read_bytes())
-        same_long = (root / "bare-long.mp3").read_bytes() == without_id3v2(
-            (root / "out-long" / f"{long_.stem}.mp3").read_bytes())
+        log("decoding the builds' and the bare encodes' MP3s")
+        exact = {
+            name: (fidelity(root / out / f"{routine.stem}.mp3", raws[name]), fidelity(root / bare, raws[name]))
+            for name, out, routine, bare in (("short", "out-warm", short, "bare-short.mp3"),
+                                             ("long", "out-long", long_, "bare-long.mp3"))
+        }
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -541,13 +582,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             cold_said, [("<=1.3x", cold.wall <= LIMIT * cold_ref),
                         ("spoke all", spoke_all)]),
         Row("warm 10-min", len_short, warm.wall, bare_short.wall, "bare encode", warm.maxrss_mb, warm.tree_mb,
-            warm_said, [("<=1.3x", warm.wall <= LIMIT * bare_short.wall), ("0 spoken", warm_said == 0)]),
+            warm_said, [("<=1.3x", warm.wall <= LIMIT * bare_short.wall), ("0 spoken", warm_said == 0),
+                        ("exact", same_audio(*exact["short"]))]),
         Row("warm 90-min", len_long, warm_long.wall, long_ref, f"warm10 x {scale:.2f}", warm_long.maxrss_mb,
             warm_long.tree_mb, long_warm_said,
             [("<=1.3x", warm_long.wall <= LIMIT * long_ref), ("RSS<=150", warm_long.maxrss_mb <= RSS_LIMIT_MB),
-             ("0 spoken", long_warm_said == 0)]),
+             ("0 spoken", long_warm_said == 0), ("exact", same_audio(*exact["long"]))]),
         Row("bare encode 10-min", len_short, bare_short.wall, None, "(reference)", bare_short.maxrss_mb,
             bare_short.tree_mb, 0, []),
+        Row("2 bare encodes at once", len_short, halves.wall, None, "(halves, no join)", halves.maxrss_mb,
+            halves.tree_mb, 0, []),
         Row("bare encode 90-min", len_long, bare_long.wall, None, "(for comparison)", bare_long.maxrss_mb,
             bare_long.tree_mb, 0, []),
         Row("cold 90-min (warm-up)", len_long, cold_long.wall, None, "(no target)", cold_long.maxrss_mb,
@@ -567,8 +611,12 @@ def main(argv: Sequence[str] | None = None) -> int:
           " tree MB: peak of python + ffmpeg summed, sampled every 20 ms.")
     print(f"spoken: phrases the build synthesized ('Speaking N phrases'); new piper clips in the cache:"
           f" cold 10-min {cold_new}, 90-min {long_new}.")
-    print(f"bare encode's MP3 byte-identical to the build's (ID3 tag aside): 10-min {same_short},"
-          f" 90-min {same_long}")
+    for name, label in (("short", "10-min"), ("long", "90-min")):
+        (built, pcm, built_snr), (bare, _, bare_snr) = exact[name]
+        print(f"{label} decoded: the build's MP3 {built} samples, the bare encode's {bare}, the PCM {pcm};"
+              f" SNR against the PCM: build {built_snr:.2f} dB, bare encode {bare_snr:.2f} dB")
+    print(f"warm 10-min against two bare encodes at once (each core encoding half the PCM, not joined):"
+          f" ratio {warm.wall / halves.wall:.2f}")
     without_load = cold_ref - synth["load_s"]
     print(f"cold 10-min if the reference left out the model load ({synth['load_s']:.2f} s): reference"
           f" {without_load:.2f} s, ratio {cold.wall / without_load:.2f}"

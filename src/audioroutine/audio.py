@@ -1,8 +1,8 @@
 """Audio: ffmpeg, clip preparation (trim, level, peak), chimes, and the mix to MP3.
 
 Every clip is brought to one format (mono, 16-bit, ``SAMPLE_RATE``) when it enters the clip
-cache, so a build only places ready clips on the timeline and mixes them block by block into a
-temporary PCM file that the encoder reads: memory stays flat however long the routine is.
+cache, so a build only places ready clips on the timeline and mixes them block by block
+(``mix_blocks``) for the encoder (``mp3``): memory stays flat however long the routine is.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 
@@ -294,8 +292,11 @@ def mix_blocks(
     chimes: Mapping[str, np.ndarray],
     gain_db: float = 0.0,
     block: int = BLOCK,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Iterator[np.ndarray]:
-    """The routine's samples, ``block`` at a time, with every sounding cue at its exact sample.
+    """The routine's samples from ``start`` to ``stop`` (its end by default), ``block`` at a time,
+    with every sounding cue at its exact sample.
 
     Silence is zeros at the target rate; overlapping cues add; ``gain_db`` sets the routine's
     level. Memory holds one block.
@@ -305,8 +306,9 @@ def mix_blocks(
     events = timeline.sounding()
     active: list[tuple[int, np.ndarray]] = []
     index = 0
-    for a in range(0, timeline.total, block):
-        b = min(a + block, timeline.total)
+    stop = timeline.total if stop is None else stop
+    for a in range(start, stop, block):
+        b = min(a + block, stop)
         while index < len(events) and events[index].start < b:
             event = events[index]
             audio = clips[event.text] if event.text is not None else chimes[event.chime]
@@ -326,26 +328,3 @@ def mix_blocks(
         active = still
         buffer *= factor
         yield np.clip(np.rint(buffer), -32768, 32767).astype("<i2")
-
-
-def encode_mp3(blocks: Iterable[np.ndarray], out: Path, rate: int = SAMPLE_RATE,
-               bitrate: str = MP3_BITRATE) -> None:
-    """Encode mono int16 blocks with ffmpeg's LAME encoder into ``out`` (CBR, gapless header).
-
-    The blocks are written to a temporary PCM file beside ``out`` (disk, not memory: memory holds
-    one block), which ffmpeg then reads as fast as a file; through a pipe it encodes about a fifth
-    slower."""
-    with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.stem}.", suffix=".pcm") as pcm:
-        for block in blocks:
-            pcm.write(block.tobytes())
-        pcm.flush()
-        command = [
-            ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", pcm.name,
-            "-c:a", "libmp3lame", "-b:a", bitrate, "-write_xing", "1", "-id3v2_version", "0",
-            "-f", "mp3", str(out),
-        ]
-        proc = subprocess.run(command, capture_output=True, check=False)
-    if proc.returncode != 0:
-        stderr = proc.stderr.decode(errors="replace").strip()
-        raise AudioError(f"ffmpeg could not encode {out.name}: {stderr or f'exit {proc.returncode}'}")

@@ -19,7 +19,6 @@ from .audio import (
     ClipStats,
     chime,
     clip_stats,
-    encode_mp3,
     load_preparation,
     mix_blocks,
     prepare_clip,
@@ -30,6 +29,7 @@ from .cuesheet import cue_sheet
 from .engines import Engine, EngineChoice, resolve_engine
 from .errors import InputError
 from .loader import LoadedRoutine, Overrides, available_routines, find_routine, load_routine
+from .mp3 import encode_routine
 from .script import Script, render_script
 from .sidecars import EXPORT_VERSION, SIDECARS, replace_all, temporary, write_text_files
 from .templates import CueTemplates
@@ -241,7 +241,8 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
         with ThreadPoolExecutor(max_workers=1) as helper:
             extras = helper.submit(prepare_extras, plan, sheet, options)
             chimes = {which: chime(which) for which in ("start", "end")}
-            encode_mp3(mix_blocks(timeline, mix.clips, chimes, mix.gain_db), tmp_mp3)
+            encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
+                                                                     start=start, stop=stop), tmp_mp3)
             written = [(tmp_mp3, mp3), *extras.result().write(tmp_mp3, out, plan.slug)]
         written += write_text_files({sheet_path: json.dumps(sheet, indent=2, ensure_ascii=False) + "\n"})
         replace_all(written)
