@@ -1,23 +1,27 @@
-"""The MP3 encoder: a routine cut in silences, encoded in parts at once and joined, must decode
-exactly like the timeline, sample for sample in length, with every sound at its place."""
+"""The MP3 encoder encodes only what sounds, in parts at once, and writes long silences as silent
+frames. A listener must not be able to tell: the file decodes exactly as long as the timeline,
+every sound at its sample, the silences digital silence, as faithfully as a plain encode."""
 
 import io
 import struct
 
+import fastcrc
 import numpy as np
 import pytest
 from mutagen.mp3 import MPEGFrame, XingHeader
 
 from audioroutine import mp3
 from audioroutine.audio import chime, mix_blocks
-from audioroutine.mp3 import GUARD, JOIN, crc16, crc16_combine, cut_points, encode_routine, silent_spans
+from audioroutine.mp3 import GUARD, JOIN, LEAD, MIN_SILENT_FRAMES, encode_routine, plan, silent_spans
 from audioroutine.script import Where
 from audioroutine.timeline import MP3_FRAME, SAMPLE_RATE, Event, Timeline
-from audiotools import decode, first_sound, rms_dbfs
+from audiotools import decode, first_sound
 
 SR = SAMPLE_RATE
 SPEECH_AT_S = (1.0, 14.5, 31.0, 33.2, 52.0, 67.5, 68.0, 88.0, 99.0)
 """Where the test routine's words start; 67.5 and 68 overlap, like a callout over a count."""
+VARIANTS = {"plain": (1, False), "spliced": (1, True), "2 parts": (2, True), "3 parts": (3, True)}
+"""(encoders, silences written as silent frames)"""
 
 
 def burst(seconds: float, freq: float, seed: int) -> np.ndarray:
@@ -27,14 +31,17 @@ def burst(seconds: float, freq: float, seed: int) -> np.ndarray:
     return np.round(np.clip(0.3 * envelope * np.sin(2 * np.pi * freq * t), -1, 1) * 32767).astype(np.int16)
 
 
-def routine(total_s: float = 102.0) -> tuple[Timeline, dict]:
+def routine(total_s: float = 110.0, longer_after_s: float | None = None, by: int = 0) -> tuple[Timeline, dict]:
+    """A routine of words and a chime; every sound after ``longer_after_s`` comes ``by`` samples
+    later (a longer hold)."""
     clips, events = {}, []
     for i, at in enumerate(SPEECH_AT_S):
-        clip = burst(0.8 + 0.3 * (i % 3), 300 + 70 * i, seed=i)
+        clip = burst(4.0 + (i % 3), 300 + 70 * i, seed=i)
         clips[f"cue {i}"] = clip
-        events.append(Event("speech", int(at * SR), clip.size, Where(), text=f"cue {i}"))
+        start = int(at * SR) + (by if longer_after_s is not None and at > longer_after_s else 0)
+        events.append(Event("speech", start, clip.size, Where(), text=f"cue {i}"))
     events.append(Event("chime", int(40 * SR), chime("start").size, Where(), chime="start"))
-    total = -(-int(total_s * SR) // MP3_FRAME) * MP3_FRAME
+    total = -(-int(total_s * SR) // MP3_FRAME) * MP3_FRAME + by
     return Timeline(tuple(events), (), total), clips
 
 
@@ -45,15 +52,15 @@ def mixer(timeline: Timeline, clips: dict):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The same routine encoded in one, two and three parts, decoded as a player hears it."""
+    """The same routine encoded each way, decoded as a player hears it."""
     timeline, clips = routine()
     pcm = np.concatenate(list(mixer(timeline, clips)(0, timeline.total)))
     folder = tmp_path_factory.mktemp("mp3")
     files, decoded = {}, {}
-    for parts in (1, 2, 3):
-        files[parts] = folder / f"in-{parts}-parts.mp3"
-        encode_routine(timeline, mixer(timeline, clips), files[parts], parts=parts)
-        decoded[parts] = decode(files[parts])
+    for name, (parts, splice) in VARIANTS.items():
+        files[name] = folder / f"{name}.mp3"
+        encode_routine(timeline, mixer(timeline, clips), files[name], parts=parts, splice=splice)
+        decoded[name] = decode(files[name])
     return timeline, pcm, files, decoded
 
 
@@ -62,32 +69,45 @@ def snr_db(decoded: np.ndarray, pcm: np.ndarray) -> float:
     return 10 * np.log10(np.sum(pcm.astype(np.float64) ** 2) / np.sum(error**2))
 
 
-@pytest.mark.parametrize("parts", [1, 2, 3])
-def test_decodes_exactly_as_long_as_the_timeline(built, parts):
+@pytest.mark.parametrize("name", VARIANTS)
+def test_decodes_exactly_as_long_as_the_timeline(built, name):
     timeline, _, _, decoded = built
-    assert decoded[parts].size == timeline.total
+    assert decoded[name].size == timeline.total
 
 
-@pytest.mark.parametrize("parts", [2, 3])
-def test_parts_are_cut_in_silence_and_the_joins_decode_to_digital_silence(built, parts):
-    timeline, pcm, _, decoded = built
-    cuts = cut_points(timeline, parts)
-    assert len(cuts) == parts - 1
-    for cut in cuts:
-        assert not pcm[cut - GUARD : cut + JOIN + GUARD].any()
-        # what the join makes is silence; before it, the codec's own ringing after a word, as in one piece
-        assert not decoded[parts][cut : cut + JOIN + GUARD].any()
-        assert np.array_equal(decoded[parts][cut - GUARD : cut], decoded[1][cut - GUARD : cut])
-
-
-@pytest.mark.parametrize("parts", [2, 3])
-def test_every_sound_starts_at_its_sample_and_sounds_as_in_one_piece(built, parts):
+@pytest.mark.parametrize("name", ["spliced", "2 parts", "3 parts"])
+def test_every_sound_starts_at_its_sample_and_sounds_as_in_a_plain_encode(built, name):
     _, pcm, _, decoded = built
     for at in SPEECH_AT_S:
-        assert first_sound(decoded[parts], at - 0.5) == pytest.approx(first_sound(pcm, at - 0.5), abs=0.003)
-    assert snr_db(decoded[parts], pcm) == pytest.approx(snr_db(decoded[1], pcm), abs=0.2)
-    assert snr_db(decoded[parts], pcm) > 15
-    assert rms_dbfs(decoded[parts][int(5 * SR) : int(14 * SR)]) == float("-inf")
+        assert first_sound(decoded[name], at - 0.5) == pytest.approx(first_sound(pcm, at - 0.5), abs=0.003)
+    assert snr_db(decoded[name], pcm) == pytest.approx(snr_db(decoded["plain"], pcm), abs=0.2)
+    assert snr_db(decoded[name], pcm) > 15
+
+
+@pytest.mark.parametrize("name", ["spliced", "2 parts", "3 parts"])
+def test_silence_written_as_silent_frames_decodes_to_digital_silence(built, name):
+    timeline, pcm, _, decoded = built
+    layout = plan(timeline, VARIANTS[name][0])
+    assert len(layout) == VARIANTS[name][0]
+    gaps = [gap for part in layout for gap in part.gaps]
+    cuts = [(part.stop, nxt.start) for part, nxt in zip(layout, layout[1:], strict=False)]
+    written = sum(gap.frames for gap in gaps) + sum(part.then for part in layout)
+    assert written * MP3_FRAME > 0.8 * sum(hi - lo for lo, hi in silent_spans(timeline))  # not encoded
+    for start, end in [(gap.start, gap.end) for gap in gaps] + cuts:
+        assert not pcm[start - GUARD : end + GUARD].any()
+        assert not decoded[name][start:end].any()
+
+
+def test_a_longer_hold_only_adds_silence_every_other_sample_is_unchanged(tmp_path):
+    longer = 574 * MP3_FRAME  # 14.99 s: whole frames, so the rest of the routine is encoded the same
+    short, clips = routine()
+    long, _ = routine(longer_after_s=60.0, by=longer)
+    for timeline, name in ((short, "short.mp3"), (long, "long.mp3")):
+        encode_routine(timeline, mixer(timeline, clips), tmp_path / name, parts=1)
+    a, b = decode(tmp_path / "short.mp3"), decode(tmp_path / "long.mp3")
+    assert b.size == a.size + longer == long.total
+    at = next(gap.start for gap in plan(short, 1)[0].gaps if gap.start <= 60 * SR < gap.end)
+    assert np.array_equal(b, np.concatenate([a[:at], np.zeros(longer, dtype=a.dtype), a[at:]]))
 
 
 def info_frame(path):
@@ -100,64 +120,66 @@ def info_frame(path):
     return data, length, at, XingHeader(stream)
 
 
-@pytest.mark.parametrize("parts", [2, 3])
-def test_the_joined_header_describes_the_whole_file_as_ffmpeg_would(built, parts):
+@pytest.mark.parametrize("name", ["spliced", "3 parts"])
+def test_the_header_describes_the_whole_file_as_ffmpeg_would(built, name):
     timeline, _, files, _ = built
-    data, length, at, xing = info_frame(files[parts])
+    data, length, at, xing = info_frame(files[name])
     delay_padding = int.from_bytes(data[at + 141 : at + 144], "big")
     assert xing.is_info
     assert xing.frames * MP3_FRAME - (delay_padding >> 12) - (delay_padding & 0xFFF) == timeline.total
     assert xing.bytes == len(data)
-    assert xing.toc[0] == 0 and xing.toc == sorted(xing.toc)
+    assert xing.toc[0] == 0 and xing.toc == sorted(xing.toc) and xing.toc[99] > 240
     music_length, music_crc, tag_crc = struct.unpack_from(">IHH", data, at + 148)
     assert music_length == len(data)
-    assert music_crc == crc16(data[length:])
-    assert tag_crc == crc16(data[: at + 154] + b"\0\0" + data[at + 156 : 190])
-    # the one-piece file's header has the same layout, and the same start delay and end padding
-    single, _, single_at, _ = info_frame(files[1])
-    assert data[at + 141 : at + 144] == single[single_at + 141 : single_at + 144]
+    assert music_crc == fastcrc.crc16.arc(data[length:])
+    assert tag_crc == fastcrc.crc16.arc(data[: at + 154] + b"\0\0" + data[at + 156 : 190])
+    plain, _, plain_at, _ = info_frame(files["plain"])
+    assert data[at + 141 : at + 144] == plain[plain_at + 141 : plain_at + 144]  # same delay and padding
 
 
-def test_when_the_parts_are_not_laid_out_as_expected_the_routine_is_encoded_in_one_piece(tmp_path, monkeypatch):
-    timeline, clips = routine(60.0)
-    monkeypatch.setattr(mp3, "JOIN", 3 * MP3_FRAME)  # another encoder's padding: the parts would not meet
+def test_when_the_encoder_lays_out_frames_unexpectedly_the_routine_is_encoded_as_it_is(built, tmp_path, monkeypatch):
+    timeline, clips = routine()
+    monkeypatch.setattr(mp3, "LEAD", LEAD + 1)  # another encoder's delay: the silences would land off their frames
     out = tmp_path / "fallback.mp3"
     encode_routine(timeline, mixer(timeline, clips), out, parts=2)
-    assert cut_points(timeline, 2)
-    assert decode(out).size == timeline.total
+    assert out.read_bytes() == built[2]["plain"].read_bytes()
     assert list(tmp_path.iterdir()) == [out]  # no part or PCM file left beside it
 
 
 @pytest.mark.parametrize(("total_s", "parts", "expected"), [
-    (102.0, 2, 1), (102.0, 3, 2), (102.0, 8, 3),  # no part shorter than 20 s
-    (30.0, 2, 0),  # too short to be worth a second encoder
+    (110.0, 1, 1), (110.0, 2, 2), (110.0, 8, 3),  # each part encodes 10 s or more
+    (30.0, 2, 1),  # too little to encode to be worth a second encoder
 ])
-def test_cuts_are_whole_frames_in_silence_and_parts_are_not_too_short(total_s, parts, expected):
+def test_parts_are_cut_in_silence_and_not_too_small(total_s, parts, expected):
     timeline, _ = routine(total_s)
-    cuts = cut_points(timeline, parts)
-    assert len(cuts) == expected
-    spans = list(zip([0, *(c + JOIN for c in cuts)], [*cuts, timeline.total], strict=True))
-    assert all(stop - start >= 20 * SR for start, stop in spans)
-    for cut in cuts:
-        assert cut % MP3_FRAME == 0
-        assert any(lo <= cut - GUARD and cut + JOIN + GUARD <= hi for lo, hi in silent_spans(timeline))
+    layout = plan(timeline, parts)
+    assert len(layout) == expected
+    assert layout[0].start == 0 and layout[-1].stop == timeline.total
+    silences = silent_spans(timeline)
+    for part, after in zip(layout, layout[1:], strict=False):
+        assert part.stop % MP3_FRAME == 0
+        assert after.start - part.stop == JOIN + part.then * MP3_FRAME
+        assert any(lo + GUARD <= part.stop and after.start + GUARD <= hi for lo, hi in silences)
+    if expected > 1:
+        assert all(part.samples >= 10 * SR for part in layout)
 
 
-def test_no_cut_where_no_silence_is_long_enough():
+def test_silence_is_taken_out_at_frame_boundaries_of_the_encoded_stream():
+    timeline, _ = routine()
+    [part] = plan(timeline, 1)
+    assert len(part.gaps) >= 6
+    assert all(gap.frames >= MIN_SILENT_FRAMES and (gap.start + LEAD) % MP3_FRAME == 0 for gap in part.gaps)
+    assert part.samples % MP3_FRAME == 0
+    assert [index * MP3_FRAME - LEAD for index, _ in part.insertions()] == [
+        gap.start - sum(g.frames for g in part.gaps[:i]) * MP3_FRAME for i, gap in enumerate(part.gaps)]
+    assert plan(timeline, 1, splice=False)[0].gaps == []
+
+
+def test_silences_are_where_nothing_sounds():
     clip = np.ones(SR * 60, dtype=np.int16)
     events = (Event("speech", 0, clip.size, Where(), text="a"),
-              Event("speech", clip.size + GUARD, clip.size, Where(), text="a"))
+              Event("speech", clip.size + GUARD, clip.size, Where(), text="a"),
+              Event("count", clip.size + 2 * GUARD, 100, Where(), text="b"))  # inside the one before
     timeline = Timeline(events, (), 2 * clip.size + 2 * GUARD)
     assert silent_spans(timeline) == [(clip.size, clip.size + GUARD), (2 * clip.size + GUARD, timeline.total)]
-    assert cut_points(timeline, 2) == []
-
-
-@pytest.mark.parametrize("data", [b"", b"123456789", bytes(range(256)) * 40])
-@pytest.mark.parametrize("split", [0, 1, 5, 9, 3000])
-def test_crc_of_two_pieces_combines_without_reading_them(data, split):
-    a, b = data[:split], data[split:]
-    assert crc16_combine(crc16(a), crc16(b), len(b)) == crc16(data)
-
-
-def test_crc_is_the_lame_tags_crc16_arc():
-    assert crc16(b"123456789") == 0xBB3D  # the catalogue's check value for CRC-16/ARC
+    assert plan(timeline, 2)[0].gaps == []

@@ -1,28 +1,42 @@
-"""Encode a routine to MP3 on every core: cut inside long silences, encode the parts at once, join.
+"""Encode a routine to MP3: encode only what sounds, on every core, and write the silences as
+ready-made silent frames.
 
-A part of whole frames decodes to its own samples plus ``JOIN`` samples where it meets the next
-part: LAME's padding after its last frame and its delay before the next part's first. The cut lies
-in a silence and drops exactly ``JOIN`` samples of it, so every sample after the cut decodes at its
-exact place in the timeline and the whole decodes exactly as long as the cue sheet says. The joined
-file's Info frame is the first part's, given the frame count, size, seek table, end padding and CRCs
-of the whole, written as ffmpeg writes them. If the parts are not laid out as expected (another
-encoder, another version) the routine is encoded again in one piece: exact timing comes first.
+A routine is mostly silence (holds, rests). The encoder is given the routine with every long
+silence cut down to a short guard on each side, and the missing silence is put back as silent
+frames in the MP3 itself, at the frame boundary where it was taken out; so a rebuild costs what
+its words cost, however long the holds. The routine is also cut, inside a few long silences, into
+parts that are encoded at once, one per core. Both are exact to the sample:
+
+- A decoder outputs ``LEAD`` samples before an encoder's first input sample, then exactly 576 per
+  frame. Silence taken out at a routine sample ``s`` with ``(s + LEAD) % 576 == 0`` starts exactly
+  at a frame boundary of the encoded stream, and ``n`` silent frames put there decode to exactly
+  ``576 n`` zeros in its place. The frames on both sides carry no audio data (checked), so the
+  decoder's state across the insertion is all zeros, as it was without it; the frame after the
+  insertion reads nothing from the bit reservoir, and its pointer into it is set to zero.
+- A part of whole frames decodes to its samples plus ``JOIN`` samples where it meets the next
+  part (LAME's padding after its last frame and its delay before the next part's first), so a cut
+  takes out ``JOIN`` samples of silence more.
+
+The joined file's Info frame is the first part's, given the frame count, size, seek table, end
+padding and CRCs of the whole, as ffmpeg writes them. If the encoder's frames are not laid out as
+expected (another encoder or version), the routine is encoded again in one piece, as it is:
+exact timing comes first.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
 import itertools
 import os
-import shutil
 import struct
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastcrc
 import numpy as np
 from mutagen.mp3 import HeaderNotFoundError, MPEGFrame, XingHeader, XingHeaderError
 
@@ -30,15 +44,24 @@ from .audio import MP3_BITRATE, ffmpeg_exe
 from .errors import AudioError
 from .timeline import MP3_FRAME, Timeline
 
+DECODER_DELAY = 529
+"""Samples a layer III decoder outputs before the encoded signal starts (ffmpeg's 528 + 1)."""
+LEAD = MP3_FRAME + DECODER_DELAY
+"""Samples decoded before the first input sample: LAME's delay of one frame, plus the decoder's."""
 JOIN = 2 * MP3_FRAME
 """Samples the decoder makes between two parts: a whole-frame part ends with one frame of LAME's
 padding, and the next one starts with one frame of its delay."""
 GUARD = 4 * MP3_FRAME
-"""Silence kept on each side of a cut (about 0.1 s): the encoder sees only silence around it, and
-the codec's own ringing after a word (up to a frame) stays clear of the join."""
-MIN_PART_S = 20.0
-"""A part shorter than this is not worth another encoder."""
+"""Silence kept on each side of a cut or of silence taken out (about 0.1 s): the encoder sees
+silence around it, and the codec's own ringing after a word (up to a frame) stays clear of it."""
+MIN_SILENT_FRAMES = 4
+"""Shorter silences are encoded as they are."""
+MIN_PART_S = 10.0
+"""A part that encodes less than this (its words and the guards around them) is not worth
+another encoder."""
 MAX_PARTS = 8
+SPLICE_RATES = (16000, 22050, 24000)
+"""Rates of MPEG-2 layer III, whose mono frames ``splice`` knows how to read and write."""
 
 Mixer = Callable[[int, int], Iterable[np.ndarray]]
 """``mix(start, stop)``: the routine's int16 samples from ``start`` to ``stop``, block by block."""
@@ -48,59 +71,98 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | None = None,
-                   bitrate: str = MP3_BITRATE) -> None:
-    """Encode the routine to ``out`` (CBR, gapless header), in up to ``parts`` pieces at once
-    (one per usable core by default).
-
-    Each piece is mixed into a temporary PCM file beside ``out``, which ffmpeg reads as fast as a
-    file (through a pipe it encodes about a fifth slower); memory holds one block at a time. The
-    first piece's encoder runs while the next piece is mixed."""
-    cuts = cut_points(timeline, min(parts or usable_cores(), MAX_PARTS))
-    spans = list(zip([0, *(cut + JOIN for cut in cuts)], [*cuts, timeline.total], strict=True))
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.stem}.") as tmp:
-        targets = [out, *(Path(tmp) / f"part{i}.mp3" for i in range(1, len(spans)))]
-        encoders: list[subprocess.Popen] = []
-        try:
-            for i, ((start, stop), target) in enumerate(zip(spans, targets, strict=True)):
-                pcm = Path(tmp) / f"part{i}.pcm"
-                with pcm.open("wb") as handle:
-                    for block in mix(start, stop):
-                        handle.write(block.tobytes())
-                encoders.append(_start_encoder(pcm, target, timeline.rate, bitrate))
-            for encoder in encoders:
-                _finish(encoder, out)
-        finally:
-            for encoder in encoders:
-                if encoder.poll() is None:
-                    encoder.kill()
-                    encoder.wait()
-        if len(spans) > 1:
-            try:
-                join(targets, [stop - start for start, stop in spans])
-            except CannotJoin:
-                encode_routine(timeline, mix, out, parts=1, bitrate=bitrate)
+# ---------------------------------------------------------------------------- the plan
 
 
-def cut_points(timeline: Timeline, parts: int) -> list[int]:
-    """Where to cut the routine into up to ``parts`` pieces of about equal length: whole frames,
-    each with ``GUARD`` + ``JOIN`` + ``GUARD`` samples of silence around it, no piece shorter than
-    ``MIN_PART_S``. Fewer cuts where the routine has no silence long enough near a share's end."""
-    shortest = int(MIN_PART_S * timeline.rate)
-    silences = [
-        (-(-(lo + GUARD) // MP3_FRAME) * MP3_FRAME, (hi - GUARD - JOIN) // MP3_FRAME * MP3_FRAME)
-        for lo, hi in silent_spans(timeline)
-    ]
-    parts = min(parts, timeline.total // shortest)
-    cuts: list[int] = []
+@dataclass(frozen=True)
+class Gap:
+    """Silence written as ``frames`` silent frames instead of being encoded, from routine sample
+    ``start``. At a ``cut`` the part ends at ``start`` and the next begins ``JOIN`` samples later
+    than the silent frames alone would put it."""
+
+    start: int
+    frames: int
+    cut: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.start + self.frames * MP3_FRAME + (JOIN if self.cut else 0)
+
+
+@dataclass
+class Part:
+    """What one encoder encodes: the routine from ``start`` to ``stop`` without its gaps."""
+
+    start: int
+    stop: int
+    gaps: list[Gap] = field(default_factory=list)
+    """Silence taken out inside the part."""
+    then: int = 0
+    """Silent frames after the part, before the next one."""
+
+    def pieces(self) -> list[tuple[int, int]]:
+        """The stretches of the routine that are encoded, in order."""
+        bounds = [self.start, *(x for gap in self.gaps for x in (gap.start, gap.end)), self.stop]
+        return list(zip(bounds[::2], bounds[1::2], strict=True))
+
+    @property
+    def samples(self) -> int:
+        return sum(stop - start for start, stop in self.pieces())
+
+    def insertions(self) -> list[tuple[int, int]]:
+        """(frame index, silent frames) of each gap, in the part's encoded frames: the gap's
+        silence goes before that frame."""
+        found, encoded, at = [], 0, self.start
+        for gap in self.gaps:
+            encoded += gap.start - at
+            found.append(((encoded + LEAD) // MP3_FRAME, gap.frames))
+            at = gap.end
+        return found
+
+
+def plan(timeline: Timeline, parts: int, splice: bool = True) -> list[Part]:
+    """The parts to encode, and the silences to write as silent frames (``splice``)."""
+    gaps: list[Gap | None] = []
+    cuts: list[Cut] = []
+    removed = 0
+    for lo, hi in silent_spans(timeline):
+        first = lo + GUARD + (-(lo + GUARD + LEAD)) % MP3_FRAME
+        frames = (hi - GUARD - first) // MP3_FRAME
+        cut_at = -(-(lo + GUARD) // MP3_FRAME) * MP3_FRAME
+        cut_frames = (hi - GUARD - JOIN - cut_at) // MP3_FRAME if splice else 0
+        if cut_at + JOIN + GUARD <= hi:
+            cuts.append((cut_at - removed, len(gaps), Gap(cut_at, max(0, cut_frames), cut=True)))
+        gap = Gap(first, frames) if splice and frames >= MIN_SILENT_FRAMES else None
+        gaps.append(gap)
+        removed += gap.frames * MP3_FRAME if gap else 0
+    for _, index, cut in _balanced(cuts, timeline.total - removed, parts, int(MIN_PART_S * timeline.rate)):
+        gaps[index] = cut
+    result = [Part(0, timeline.total)]
+    for gap in (g for g in gaps if g is not None):
+        if gap.cut:
+            result[-1].stop, result[-1].then = gap.start, gap.frames
+            result.append(Part(gap.end, timeline.total))
+        else:
+            result[-1].gaps.append(gap)
+    return result
+
+
+Cut = tuple[int, int, Gap]
+"""A place to cut: encoded samples before it, which silence it is in, the cut."""
+
+
+def _balanced(cuts: Sequence[Cut], encoded: int, parts: int, shortest: int) -> list[Cut]:
+    """The cuts that share ``encoded`` samples about equally among ``parts`` encoders, none
+    given less than ``shortest``."""
+    chosen: list[Cut] = []
+    begins, parts = 0, min(parts, encoded // shortest)
     for j in range(1, parts):
-        target = round(timeline.total * j / parts / MP3_FRAME) * MP3_FRAME
-        best = min((min(max(target, first), last) for first, last in silences if first <= last),
-                   key=lambda cut: abs(cut - target), default=None)
-        begins = cuts[-1] + JOIN if cuts else 0
-        if best is not None and best - begins >= shortest and timeline.total - best - JOIN >= shortest:
-            cuts.append(best)
-    return cuts
+        target = encoded * j // parts
+        fits = [c for c in cuts if c[0] - begins >= shortest and encoded - c[0] >= shortest]
+        if fits:
+            chosen.append(min(fits, key=lambda c: abs(c[0] - target)))
+            begins = chosen[-1][0]
+    return chosen
 
 
 def silent_spans(timeline: Timeline) -> list[tuple[int, int]]:
@@ -113,6 +175,46 @@ def silent_spans(timeline: Timeline) -> list[tuple[int, int]]:
     if timeline.total > heard_until:
         spans.append((heard_until, timeline.total))
     return spans
+
+
+# ---------------------------------------------------------------------------- encoding
+
+
+def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | None = None,
+                   splice: bool = True, bitrate: str = MP3_BITRATE) -> None:
+    """Encode the routine to ``out`` (CBR, gapless header): up to ``parts`` encoders at once (one
+    per usable core by default), long silences written as silent frames (``splice``).
+
+    Each part is mixed into a temporary PCM file beside ``out``, which ffmpeg reads as fast as a
+    file (through a pipe it encodes about a fifth slower); memory holds one block at a time. An
+    encoder runs while the next part is mixed."""
+    splice = splice and timeline.rate in SPLICE_RATES
+    layout = plan(timeline, min(parts or usable_cores(), MAX_PARTS) if splice else 1, splice)
+    plain = len(layout) == 1 and not layout[0].gaps and not layout[0].then
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.stem}.") as tmp:
+        encoded = [out] if plain else [Path(tmp) / f"part{i}.mp3" for i in range(len(layout))]
+        encoders: list[subprocess.Popen] = []
+        try:
+            for i, (part, target) in enumerate(zip(layout, encoded, strict=True)):
+                pcm = Path(tmp) / f"part{i}.pcm"
+                with pcm.open("wb") as handle:
+                    for start, stop in part.pieces():
+                        for block in mix(start, stop):
+                            handle.write(block.tobytes())
+                encoders.append(_start_encoder(pcm, target, timeline.rate, bitrate))
+            for encoder in encoders:
+                _finish(encoder, out)
+        finally:
+            for encoder in encoders:
+                if encoder.poll() is None:
+                    encoder.kill()
+                    encoder.wait()
+        if plain:
+            return
+        try:
+            splice_parts(layout, encoded, out, timeline.rate)
+        except CannotSplice:
+            encode_routine(timeline, mix, out, splice=False, bitrate=bitrate)
 
 
 def _start_encoder(pcm: Path, out: Path, rate: int, bitrate: str) -> subprocess.Popen:
@@ -132,11 +234,11 @@ def _finish(encoder: subprocess.Popen, out: Path) -> None:
         raise AudioError(f"ffmpeg could not encode {out.name}: {message}")
 
 
-# ---------------------------------------------------------------------------- joining
+# ---------------------------------------------------------------------------- splicing
 
 
-class CannotJoin(Exception):
-    """The parts are not laid out as ``join`` expects."""
+class CannotSplice(Exception):
+    """The encoded parts are not laid out as ``splice_parts`` expects."""
 
 
 XING_FLAGS = 0x0F
@@ -145,26 +247,34 @@ FRAMES_AT, TOC_AT, DELAY_PADDING_AT, MUSIC_LENGTH_AT, MUSIC_CRC_AT, TAG_CRC_AT =
 TAG_CRC_SPAN = 190
 """The LAME tag's CRC covers the Info frame's first 190 bytes (with the CRC field zero, as ffmpeg
 computes it)."""
+BITRATES_KBPS = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+"""MPEG-2 layer III."""
 
 
 @dataclass(frozen=True)
-class Part:
-    path: Path
+class Encoded:
+    """One encoded part: its Info frame, and where each of its audio frames starts."""
+
+    data: bytes
     info: bytes
-    """The Info frame."""
     xing_at: int
-    frames: int
     delay: int
     padding: int
-    audio_bytes: int
-    audio_crc: int
+    offsets: list[int]
+    """Byte offsets of the audio frames in ``data``, and the end."""
+
+    def frames(self, first: int, stop: int) -> memoryview:
+        return memoryview(self.data)[self.offsets[first] : self.offsets[stop]]
+
+    def frame(self, index: int) -> bytes:
+        return bytes(self.frames(index, index + 1))
 
 
-def read_part(path: Path, samples: int) -> Part:
-    """The Info frame of an encoded part, checked to hold ``samples`` in whole frames."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    stream = io.BytesIO(head)
+def read_encoded(path: Path, samples: int, rate: int) -> Encoded:
+    """An encoded part, checked to be LAME's mono MPEG-2 layer III holding ``samples`` in whole
+    frames after the usual delay."""
+    data = path.read_bytes()
+    stream = io.BytesIO(data)
     try:
         frame = MPEGFrame(stream)
         info_length = stream.tell()
@@ -172,110 +282,108 @@ def read_part(path: Path, samples: int) -> Part:
         stream.seek(xing_at)
         xing = XingHeader(stream)
     except (HeaderNotFoundError, XingHeaderError) as exc:
-        raise CannotJoin(f"{path.name}: {exc}") from exc
-    flags = struct.unpack_from(">I", head, xing_at + 4)[0]
-    if flags != XING_FLAGS or frame.layer != 3 or info_length < xing_at + TAG_CRC_AT + 2:
-        raise CannotJoin(f"{path.name}: not an Info frame as ffmpeg writes it")
+        raise CannotSplice(f"{path.name}: {exc}") from exc
+    flags = struct.unpack_from(">I", data, xing_at + 4)[0]
+    if (flags != XING_FLAGS or frame.layer != 3 or frame.version != 2 or frame.channels != 1
+            or frame.protected or frame.sample_rate != rate or info_length < xing_at + TAG_CRC_AT + 2):
+        raise CannotSplice(f"{path.name}: not a mono MPEG-2 stream with an Info frame as ffmpeg writes it")
     # mutagen reads the LAME tag only when the encoder string says "LAME"; ffmpeg's says "Lavc"
-    delay_padding = int.from_bytes(head[xing_at + DELAY_PADDING_AT : xing_at + DELAY_PADDING_AT + 3], "big")
+    delay_padding = int.from_bytes(data[xing_at + DELAY_PADDING_AT : xing_at + DELAY_PADDING_AT + 3], "big")
     delay, padding = delay_padding >> 12, delay_padding & 0xFFF
-    if xing.frames * MP3_FRAME != samples + delay + padding:
-        raise CannotJoin(f"{path.name}: {xing.frames} frames do not hold {samples} samples")
-    (audio_crc,) = struct.unpack_from(">H", head, xing_at + MUSIC_CRC_AT)
-    return Part(path, head[:info_length], xing_at, xing.frames, delay, padding,
-                path.stat().st_size - info_length, audio_crc)
+    if delay + DECODER_DELAY != LEAD or xing.frames * MP3_FRAME != samples + delay + padding:
+        raise CannotSplice(f"{path.name}: {xing.frames} frames with delay {delay} do not hold {samples} samples")
+    offsets, at = [], info_length
+    while at + 4 <= len(data) and len(offsets) < xing.frames:
+        bitrate = data[at + 2] >> 4
+        if data[at] != 0xFF or not 0 < bitrate < len(BITRATES_KBPS):
+            raise CannotSplice(f"{path.name}: no frame where one should start, at byte {at}")
+        offsets.append(at)
+        at += 72000 * BITRATES_KBPS[bitrate] // rate + (data[at + 2] >> 1 & 1)
+    if len(offsets) != xing.frames or at != len(data):
+        raise CannotSplice(f"{path.name}: its frames do not add up")
+    return Encoded(data, data[:info_length], xing_at, delay, padding, [*offsets, at])
 
 
-def join(paths: Sequence[Path], samples: Sequence[int]) -> None:
-    """Append the frames of ``paths[1:]`` to ``paths[0]`` and rewrite its Info frame for the whole.
+def _carries_audio(frame: bytes) -> bool:
+    """Whether a frame's granule has audio data (part2_3_length, after the 8-bit reservoir
+    pointer and the private bit of mono MPEG-2 side information)."""
+    return bool((frame[5] << 8 | frame[6]) >> 3 & 0xFFF)
 
-    ``samples[i]`` is what part ``i`` was encoded from. Raises CannotJoin, with ``paths[0]``
-    untouched, if a part is not whole frames framed as expected."""
-    parts = [read_part(path, n) for path, n in zip(paths, samples, strict=True)]
+
+def _silent(frame: bytes) -> bytes:
+    """A frame that carries no audio data, made independent of the bit reservoir."""
+    if _carries_audio(frame):
+        raise CannotSplice("a frame next to a silence carries audio")
+    return frame[:4] + b"\0" + frame[5:]
+
+
+def splice_parts(layout: Sequence[Part], paths: Sequence[Path], out: Path, rate: int) -> None:
+    """Write ``out``: the encoded parts' frames in order, with the silent frames of every gap
+    and cut, behind the first part's Info frame rewritten for the whole. Streamed: memory holds
+    the encoded parts (the words), never the silence."""
+    parts = [read_encoded(path, part.samples, rate) for part, path in zip(layout, paths, strict=True)]
     for before, after in itertools.pairwise(parts):
-        if before.padding + after.delay != JOIN:
-            raise CannotJoin(f"{after.path.name}: padding {before.padding} + delay {after.delay} != {JOIN}")
-    first, last = parts[0], parts[-1]
-    size = len(first.info) + sum(part.audio_bytes for part in parts)
-    frames = sum(part.frames for part in parts)
-    crc = first.audio_crc
-    for part in parts[1:]:
-        crc = crc16_combine(crc, part.audio_crc, part.audio_bytes)
+        if before.padding + after.delay != JOIN or after.frame(0)[4] != 0:
+            raise CannotSplice(f"padding {before.padding} + delay {after.delay} != {JOIN}, or a part leans on"
+                               " the one before it")
+    first = parts[0]
     info = bytearray(first.info)
-    x = first.xing_at
-    struct.pack_into(">II", info, x + FRAMES_AT, frames, size)
-    info[x + TOC_AT : x + TOC_AT + 100] = seek_table(parts, len(first.info), size)
-    info[x + DELAY_PADDING_AT : x + DELAY_PADDING_AT + 3] = (first.delay << 12 | last.padding).to_bytes(3, "big")
-    struct.pack_into(">IHH", info, x + MUSIC_LENGTH_AT, size, crc, 0)
-    struct.pack_into(">H", info, x + TAG_CRC_AT, crc16(bytes(info[:TAG_CRC_SPAN])))
-    with first.path.open("r+b") as out:
-        out.seek(0, os.SEEK_END)
-        for part in parts[1:]:
-            with part.path.open("rb") as handle:
-                handle.seek(len(part.info))
-                shutil.copyfileobj(handle, out, 1 << 20)
-        out.seek(0)
-        out.write(info)
+    written: list[tuple[int, int, int, int]] = []  # (first frame, offset, frames, bytes) of each chunk
+    frames, size, crc = 0, len(info), 0
+    with out.open("wb") as handle:
+        handle.write(info)
+        for data, count in _chunks(layout, parts):
+            if count:
+                written.append((frames, size, count, len(data)))
+            handle.write(data)
+            crc = fastcrc.crc16.arc(data, crc)
+            frames, size = frames + count, size + len(data)
+        x = first.xing_at
+        struct.pack_into(">II", info, x + FRAMES_AT, frames, size)
+        info[x + TOC_AT : x + TOC_AT + 100] = seek_table(written, frames, size)
+        delay_padding = first.delay << 12 | parts[-1].padding
+        info[x + DELAY_PADDING_AT : x + DELAY_PADDING_AT + 3] = delay_padding.to_bytes(3, "big")
+        struct.pack_into(">IHH", info, x + MUSIC_LENGTH_AT, size, crc, 0)
+        struct.pack_into(">H", info, x + TAG_CRC_AT, fastcrc.crc16.arc(bytes(info[:TAG_CRC_SPAN])))
+        handle.seek(0)
+        handle.write(info)
 
 
-def seek_table(parts: Sequence[Part], info_length: int, size: int) -> bytes:
+Chunk = tuple[bytes | memoryview, int]
+"""Bytes of whole frames, and how many frames."""
+
+
+def _chunks(layout: Sequence[Part], parts: Sequence[Encoded]) -> Iterator[Chunk]:
+    """The audio frames of the whole routine, in order."""
+    for plan_part, part in zip(layout, parts, strict=True):
+        done, last = 0, len(part.offsets) - 1
+        for index, count in plan_part.insertions():
+            if not 0 < index < last:
+                raise CannotSplice(f"a silence falls outside its part's frames (frame {index})")
+            yield part.frames(done, index), index - done
+            yield from _repeat(_silent(part.frame(index - 1)), count)
+            yield _silent(part.frame(index)), 1
+            done = index + 1
+        yield part.frames(done, last), last - done
+        yield from _repeat(_silent(part.frame(last - 1)), plan_part.then)
+
+
+def _repeat(frame: bytes, count: int, batch: int = 512) -> Iterator[Chunk]:
+    block = frame * min(count, batch)
+    for _ in range(count // batch):
+        yield block, batch
+    if count % batch:
+        yield block[: len(frame) * (count % batch)], count % batch
+
+
+def seek_table(chunks: Sequence[tuple[int, int, int, int]], frames: int, size: int) -> bytes:
     """The Xing seek table: for each percent of the frames, where that frame starts, in 256ths of
-    the file (CBR frames within a part differ by one byte at most)."""
-    frames = sum(part.frames for part in parts)
-    starts, at, offset = [], 0, info_length
-    for part in parts:
-        starts.append((at, offset, part))
-        at += part.frames
-        offset += part.audio_bytes
+    the file. ``chunks`` are (first frame, offset, frames, bytes); the frames within a chunk
+    differ in size by one byte at most."""
+    firsts = [chunk[0] for chunk in chunks]
     table = bytearray(100)
     for i in range(1, 100):
         k = i * frames // 100
-        at, offset, part = next(s for s in reversed(starts) if s[0] <= k)
-        position = offset + (k - at) * part.audio_bytes // part.frames
-        table[i] = min(255, 256 * position // size)
+        first, offset, count, length = chunks[bisect.bisect_right(firsts, k) - 1]
+        table[i] = min(255, 256 * (offset + (k - first) * length // count) // size)
     return bytes(table)
-
-
-# ---------------------------------------------------------------------------- CRC-16 (LAME tag)
-
-
-@cache
-def _crc_table() -> tuple[int, ...]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return tuple(table)
-
-
-def crc16(data: bytes, crc: int = 0) -> int:
-    """CRC-16/ARC (reflected 0x8005, initial 0): the LAME tag's checksum."""
-    table = _crc_table()
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-    return crc
-
-
-def crc16_combine(crc_a: int, crc_b: int, length_b: int) -> int:
-    """crc16(a + b) from crc16(a), crc16(b) and len(b), without reading either: running the CRC
-    over a zero byte is linear in its state, so ``length_b`` of them is a matrix power over GF(2)."""
-    table = _crc_table()
-    operator = [(1 << bit >> 8) ^ table[(1 << bit) & 0xFF] for bit in range(16)]  # one zero byte
-    while length_b:
-        if length_b & 1:
-            crc_a = _times(operator, crc_a)
-        operator = [_times(operator, column) for column in operator]
-        length_b >>= 1
-    return crc_a ^ crc_b
-
-
-def _times(operator: Sequence[int], vector: int) -> int:
-    result, bit = 0, 0
-    while vector:
-        if vector & 1:
-            result ^= operator[bit]
-        vector >>= 1
-        bit += 1
-    return result
