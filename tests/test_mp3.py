@@ -59,7 +59,8 @@ def built(tmp_path_factory):
     files, decoded = {}, {}
     for name, (parts, splice) in VARIANTS.items():
         files[name] = folder / f"{name}.mp3"
-        encode_routine(timeline, mixer(timeline, clips), files[name], parts=parts, splice=splice)
+        encoding = encode_routine(timeline, mixer(timeline, clips), files[name], parts=parts, splice=splice)
+        assert encoding.parts == parts and (encoding.silent_frames > 0) == splice  # nothing fell back
         decoded[name] = decode(files[name])
     return timeline, pcm, files, decoded
 
@@ -96,6 +97,21 @@ def test_silence_written_as_silent_frames_decodes_to_digital_silence(built, name
     for start, end in [(gap.start, gap.end) for gap in gaps] + cuts:
         assert not pcm[start - GUARD : end + GUARD].any()
         assert not decoded[name][start:end].any()
+
+
+def test_a_routine_that_sounds_to_its_last_sample_is_spliced_too(tmp_path):
+    timeline, clips = routine()
+    clip = burst(3.0, 500, seed=99)
+    clips["last"] = clip
+    last = Event("speech", timeline.total - clip.size, clip.size, Where(), text="last")
+    timeline = Timeline((*timeline.events, last), (), timeline.total)
+    encoding = encode_routine(timeline, mixer(timeline, clips), tmp_path / "end.mp3", parts=2)
+    assert encoding.parts == 2 and encoding.silent_frames * MP3_FRAME > timeline.total / 2
+    decoded = decode(tmp_path / "end.mp3")
+    assert decoded.size == timeline.total
+    pcm = np.concatenate(list(mixer(timeline, clips)(0, timeline.total)))
+    assert first_sound(decoded, timeline.seconds - 3.5) == pytest.approx(first_sound(pcm, timeline.seconds - 3.5),
+                                                                         abs=0.003)
 
 
 def test_a_longer_hold_only_adds_silence_every_other_sample_is_unchanged(tmp_path):
@@ -141,7 +157,7 @@ def test_when_the_encoder_lays_out_frames_unexpectedly_the_routine_is_encoded_as
     timeline, clips = routine()
     monkeypatch.setattr(mp3, "LEAD", LEAD + 1)  # another encoder's delay: the silences would land off their frames
     out = tmp_path / "fallback.mp3"
-    encode_routine(timeline, mixer(timeline, clips), out, parts=2)
+    assert encode_routine(timeline, mixer(timeline, clips), out, parts=2) == mp3.Encoding(1, timeline.total, 0)
     assert out.read_bytes() == built[2]["plain"].read_bytes()
     assert list(tmp_path.iterdir()) == [out]  # no part or PCM file left beside it
 

@@ -180,8 +180,19 @@ def silent_spans(timeline: Timeline) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------- encoding
 
 
+@dataclass(frozen=True)
+class Encoding:
+    """How a routine was encoded."""
+
+    parts: int
+    encoded: int
+    """Samples the encoders were given."""
+    silent_frames: int
+    """Frames written as silence without being encoded."""
+
+
 def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | None = None,
-                   splice: bool = True, bitrate: str = MP3_BITRATE) -> None:
+                   splice: bool = True, bitrate: str = MP3_BITRATE) -> Encoding:
     """Encode the routine to ``out`` (CBR, gapless header): up to ``parts`` encoders at once (one
     per usable core by default), long silences written as silent frames (``splice``).
 
@@ -209,12 +220,15 @@ def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | No
                 if encoder.poll() is None:
                     encoder.kill()
                     encoder.wait()
+        encoding = Encoding(len(layout), sum(part.samples for part in layout),
+                            sum(gap.frames for part in layout for gap in part.gaps) + sum(p.then for p in layout))
         if plain:
-            return
+            return encoding
         try:
             splice_parts(layout, encoded, out, timeline.rate)
         except CannotSplice:
-            encode_routine(timeline, mix, out, splice=False, bitrate=bitrate)
+            return encode_routine(timeline, mix, out, splice=False, bitrate=bitrate)
+        return encoding
 
 
 def _start_encoder(pcm: Path, out: Path, rate: int, bitrate: str) -> subprocess.Popen:
@@ -365,7 +379,8 @@ def _chunks(layout: Sequence[Part], parts: Sequence[Encoded]) -> Iterator[Chunk]
             yield _silent(part.frame(index)), 1
             done = index + 1
         yield part.frames(done, last), last - done
-        yield from _repeat(_silent(part.frame(last - 1)), plan_part.then)
+        if plan_part.then:
+            yield from _repeat(_silent(part.frame(last - 1)), plan_part.then)
 
 
 def _repeat(frame: bytes, count: int, batch: int = 512) -> Iterator[Chunk]:
