@@ -263,12 +263,6 @@ class Bench:
             [sys.executable, str(Path(__file__).resolve()), "--stages", str(routine), str(cache), str(out)],
             {**self.env, "AUDIOROUTINE_CACHE": str(cache)}, self.root), "stage breakdown").stdout)
 
-    def import_time(self, modules: str) -> float:
-        """Wall time of a fresh ``python -c "import ..."`` less that of ``python -c pass``."""
-        runs = [checked(run_child([sys.executable, "-c", f"import {modules}"], self.env, self.root), "import")
-                for _ in range(3)]
-        return best(runs).wall - self.python_startup()
-
     def import_profile(self, top: int = 8) -> list[tuple[str, float]]:
         """Self import time summed by top-level package (``python -X importtime``), largest first."""
         run = checked(run_child([sys.executable, "-X", "importtime", "-c", "import audioroutine.cli"],
@@ -338,7 +332,6 @@ TIMED = [
     ("audioroutine.build", "_up_to_date", 1),
     ("audioroutine.build", "_missing", 1),
     ("audioroutine.build", "synthesize_missing", 1),
-    ("audioroutine.build", "load_preparation", 2),
     # Cold builds only; in the worker threads, so summed over threads (see THREADED).
     ("audioroutine.engines.piper_engine", "PiperEngine._load", 2),
     ("audioroutine.engines.piper_engine", "PiperEngine.synthesize", 2),
@@ -355,7 +348,7 @@ TIMED = [
 ]
 
 
-THREADED = {"PiperEngine._load", "PiperEngine.synthesize", "prepare_clip", "ClipCache.put", "load_preparation",
+THREADED = {"PiperEngine._load", "PiperEngine.synthesize", "prepare_clip", "ClipCache.put",
             "prepare_extras", "routine_tags", "routine_cover"}
 """Called in other threads than the main one: their times are summed over threads and overlap the
 steps around them (``_load`` is called by every synthesize; the first call loads the model while
@@ -559,7 +552,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         stages_long = bench.stages(long_, root / "out-stages")
         log("stage breakdown of a cold build (another empty cache)")
         stages_cold = bench.stages(short, root / "out-stages-cold", root / "cache-cold")
-        scipy_import = bench.import_time("scipy.signal, pyloudnorm")
 
         imports = bench.import_profile()
         log("decoding the builds' and the bare encodes' MP3s")
@@ -630,8 +622,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_stages("where a warm 90-min rebuild's time goes", stages_long, warm_long.wall, startup)
     print_stages("where a cold 10-min build's time goes",
                  stages_cold, cold.wall, startup)
-    print(f"  (import scipy.signal + pyloudnorm alone, fresh process: {scipy_import:.2f} s; the first clip"
-          " preparation pays it)")
     print("\nimport audioroutine.cli, self time by top-level package (python -X importtime):")
     print("  " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in imports))
     if args.keep:
@@ -641,7 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.write_text(json.dumps({
             "rows": [{**r.__dict__, "ratio": r.ratio} for r in rows], "synthesis": synth,
             "stages_10min": stages_short, "stages_90min": stages_long, "stages_cold_10min": stages_cold,
-            "python_startup_s": startup, "scipy_import_s": scipy_import,
+            "python_startup_s": startup,
             "imports": imports,
         }, indent=2), encoding="utf-8")
     return 0 if all(ok for r in rows for _, ok in r.checks) else 1

@@ -10,11 +10,15 @@ from audioroutine.audio import (
     CLIP_LUFS,
     LEAD_MARGIN_S,
     PEAK_LIMIT_DBTP,
+    band_limit,
     chime,
     clip_stats,
+    k_weighted,
+    k_weighting,
     mix_blocks,
     prepare_clip,
     program_loudness,
+    resample,
     true_peak_db,
 )
 from audioroutine.script import Where
@@ -51,6 +55,53 @@ def test_prepared_clips_are_level_matched_and_under_the_peak_ceiling(amplitude):
     assert samples.size < raw.size - SR * 0.9
     lead = np.argmax(np.abs(samples) > 0.01 * 32768) / SR
     assert lead <= LEAD_MARGIN_S + 0.01
+
+
+# Clip preparation filters by FFT (numpy alone); scipy, which pyloudnorm brings into the tests,
+# is the reference for what each filter must do.
+
+
+def test_k_weighting_is_the_one_pyloudnorm_applies():
+    theirs = list(meter._filters.values())
+    for (b, a), stage in zip(k_weighting(), theirs, strict=True):
+        assert np.allclose(b, stage.b) and np.allclose(a, stage.a)
+    from scipy.signal import lfilter
+
+    x = tone_burst(2.0, 0.5, 220, seed=4) + tone_burst(2.0, 0.2, 3000, seed=5)
+    expected = x
+    for stage in theirs:
+        expected = lfilter(stage.b, stage.a, expected)
+    assert np.max(np.abs(k_weighted(x) - expected)) < 1e-6
+
+
+def test_band_limit_is_an_8th_order_butterworth_run_both_ways():
+    from scipy.signal import butter, sosfiltfilt
+
+    x = np.round(np.random.default_rng(7).standard_normal(SR) * 3000)
+    expected = sosfiltfilt(butter(8, 8000, btype="low", fs=SR, output="sos"), x)
+    ours = band_limit(x.astype(np.int16)).astype(np.float64)
+    inner = slice(SR // 10, -SR // 10)  # the two treat the very ends differently
+    assert np.sqrt(np.mean((ours[inner] - expected[inner]) ** 2)) < 0.01 * np.sqrt(np.mean(expected[inner] ** 2))
+
+
+def test_true_peak_is_measured_between_the_samples():
+    from scipy.signal import resample_poly
+
+    t = np.arange(SR) / SR
+    # a quarter-rate sine whose samples all fall at 0.354 of its 0.5 peak (faded in and out)
+    x = 0.5 * np.sin(2 * np.pi * SR / 4 * t + np.pi / 4) * np.hanning(SR)
+    assert 20 * np.log10(np.max(np.abs(x))) == pytest.approx(-9.03, abs=0.01)
+    assert true_peak_db(x) == pytest.approx(-6.02, abs=0.05)
+    speech = tone_burst(1.0, 0.8, 5000, seed=3)
+    assert true_peak_db(speech) == pytest.approx(20 * np.log10(np.max(np.abs(resample_poly(speech, 4, 1)))), abs=0.1)
+
+
+def test_resampling_keeps_the_waveform():
+    t_in, t_out = np.arange(16000) / 16000, np.arange(SR) / SR
+    ours = resample((0.5 * np.sin(2 * np.pi * 300 * t_in) * 32767).astype(np.int16), 16000)
+    expected = 0.5 * np.sin(2 * np.pi * 300 * t_out) * 32767
+    assert ours.size == SR
+    assert np.max(np.abs(ours[500:-500] - expected[500:-500])) < 0.01 * 32767
 
 
 def test_prepared_clips_at_another_rate_come_out_at_ours():

@@ -1,11 +1,15 @@
 """The command line: every command helps with an example, and does what its help says."""
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from audioroutine.audio import clip_stats
+from audioroutine.cache import ClipCache, clip_key
 from audioroutine.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,7 +102,7 @@ def test_engines_lists_what_is_here_and_what_auto_picks(monkeypatch):
     assert "auto picks piper: http://127.0.0.1:9 did not answer" in result.stdout
 
 
-def test_cache_info_clear_and_prune(tmp_path, build_piper):
+def test_cache_info_clear_and_prune(tmp_path, build_piper, monkeypatch):
     cache = tmp_path / "cache"
     from audioroutine import BuildOptions, build
 
@@ -109,8 +113,18 @@ def test_cache_info_clear_and_prune(tmp_path, build_piper):
     # a phrase no routine speaks any more is pruned; every used one stays
     build(["example-calf-care"], BuildOptions(engine="piper", out=tmp_path / "o2", cache_dir=cache,
                                               overrides=__import__("audioroutine").Overrides(hold="31s")))
+    # a clip an earlier version prepared is never read again: pruned, though its words are used
+    note = json.loads(next((cache / "clips").rglob("*.json")).read_text(encoding="utf-8"))
+    identity = {k: v for k, v in note.items() if k not in ("text", "preparation", "true_peak_db", "cells")}
+    clips_module = ClipCache.__module__
+    monkeypatch.setattr(f"{clips_module}.PREPARATION", "0")
+    ClipCache(cache).put(identity, note["text"], np.ones(4410, np.int16), clip_stats(np.ones(4410, np.int16)))
+    stale = ClipCache(cache)._path(clip_key(identity, note["text"]))
+    monkeypatch.undo()
+    assert stale.is_file() and ClipCache(cache).has(identity, note["text"])
     pruned = runner.invoke(app, ["cache", "prune", "--cache-dir", str(cache)])
     assert pruned.exit_code == 0, pruned.output
+    assert not stale.exists() and ClipCache(cache).has(identity, note["text"])
     assert pruned.stdout.startswith("removed ") and not pruned.stdout.startswith("removed 0 ")
     after = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)])
     assert int(after.stdout.splitlines()[1].split()[0]) >= clips - 2  # at most the two replaced phrases go

@@ -88,15 +88,66 @@ def decode_to_pcm(data: bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int = SAMPLE_RATE) -> np.ndarray:
+    """A clip at another rate (band-limited, by FFT: clips are seconds long)."""
     if rate_in == rate_out:
         return samples
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    g = gcd(rate_in, rate_out)
-    out = resample_poly(samples.astype(np.float64), rate_out // g, rate_in // g)
+    size = int(round(samples.size * rate_out / rate_in))
+    spectrum = np.fft.rfft(samples.astype(np.float64))[: size // 2 + 1]
+    out = np.fft.irfft(spectrum, size) * (size / max(1, samples.size))
     return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+# ---------------------------------------------------------------------------- filters, by FFT
+# Clips are a few seconds long, so every filter is applied as its frequency response to the
+# clip's spectrum, zero-padded so nothing wraps around: numpy alone, no scipy to import.
+
+
+def _filtered(x: np.ndarray, response, pad: int = SAMPLE_RATE // 4) -> np.ndarray:
+    """``x`` through a filter whose response at each frequency (Hz) ``response`` gives."""
+    size = 1 << (x.size + pad - 1).bit_length()
+    spectrum = np.fft.rfft(x, size) * response(np.fft.rfftfreq(size, 1 / SAMPLE_RATE))
+    return np.fft.irfft(spectrum, size)[: x.size]
+
+
+def _biquad(b: np.ndarray, a: np.ndarray):
+    """The frequency response of a biquad, as scipy's lfilter applies it."""
+    def response(freqs: np.ndarray) -> np.ndarray:
+        z = np.exp(-2j * np.pi * freqs / SAMPLE_RATE)
+        return (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+    return response
+
+
+@cache
+def k_weighting() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """ITU-R BS.1770's K-weighting at SAMPLE_RATE: a high shelf (+4 dB above 1.5 kHz), then a
+    high pass at 38 Hz, as (b, a) biquads (the RBJ forms pyloudnorm uses)."""
+    stages = []
+    for kind, gain_db, q, fc in (("shelf", 4.0, 1 / np.sqrt(2), 1500.0), ("high pass", 0.0, 0.5, 38.0)):
+        a_ = 10 ** (gain_db / 40)
+        w0 = 2 * np.pi * fc / SAMPLE_RATE
+        alpha, cos = np.sin(w0) / (2 * q), np.cos(w0)
+        if kind == "shelf":
+            root = 2 * np.sqrt(a_) * alpha
+            b = a_ * np.array([(a_ + 1) + (a_ - 1) * cos + root, -2 * ((a_ - 1) + (a_ + 1) * cos),
+                               (a_ + 1) + (a_ - 1) * cos - root])
+            a = np.array([(a_ + 1) - (a_ - 1) * cos + root, 2 * ((a_ - 1) - (a_ + 1) * cos),
+                          (a_ + 1) - (a_ - 1) * cos - root])
+        else:
+            b = np.array([(1 + cos) / 2, -(1 + cos), (1 + cos) / 2])
+            a = np.array([1 + alpha, -2 * cos, 1 - alpha])
+        stages.append((b / a[0], a / a[0]))
+    return tuple(stages)
+
+
+def k_weighted(x: np.ndarray) -> np.ndarray:
+    shelf, high_pass = (_biquad(b, a) for b, a in k_weighting())
+    return _filtered(x, lambda freqs: shelf(freqs) * high_pass(freqs))
+
+
+def _oversampled(x: np.ndarray, factor: int = 4) -> np.ndarray:
+    """``x`` at ``factor`` times its rate (band-limited interpolation), for true peaks."""
+    size = 1 << (x.size + 64 - 1).bit_length()
+    return np.fft.irfft(np.fft.rfft(x, size), size * factor)[: x.size * factor] * factor
 
 
 # ---------------------------------------------------------------------------- clip preparation
@@ -118,62 +169,58 @@ def trim(samples: np.ndarray, rate: int = SAMPLE_RATE, below_peak_db: float = 40
     return samples[start:end] if end > start else samples[:0]
 
 
-def load_preparation() -> None:
-    """Import what clip preparation uses (scipy, pyloudnorm: over a second). A build calls this
-    in a thread while the voice model loads, so neither waits for the other."""
-    import pyloudnorm  # noqa: F401
-    import scipy.ndimage  # noqa: F401
-    import scipy.signal  # noqa: F401
-
-
 def band_limit(samples: np.ndarray) -> np.ndarray:
-    """Low-pass at LOWPASS_HZ (zero phase), the band the MP3 keeps."""
-    from scipy.signal import butter, sosfiltfilt
-
+    """Low-pass at LOWPASS_HZ (zero phase; the response of an 8th-order Butterworth run forwards
+    and backwards), the band the MP3 keeps."""
     if samples.size < 64:
         return samples
-    sos = butter(8, LOWPASS_HZ, btype="low", fs=SAMPLE_RATE, output="sos")
-    return np.clip(np.round(sosfiltfilt(sos, samples.astype(np.float64))), -32768, 32767).astype(np.int16)
+    cutoff = np.tan(np.pi * LOWPASS_HZ / SAMPLE_RATE)
+
+    def response(freqs: np.ndarray) -> np.ndarray:
+        return 1 / (1 + (np.tan(np.pi * np.minimum(freqs, SAMPLE_RATE / 2 - 1) / SAMPLE_RATE) / cutoff) ** 16)
+
+    return np.clip(np.round(_filtered(samples.astype(np.float64), response)), -32768, 32767).astype(np.int16)
 
 
-def loudness(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+def loudness(samples: np.ndarray) -> float:
     """Integrated loudness (LUFS, ITU-R BS.1770) of a clip; short clips are measured looped."""
-    import pyloudnorm
-
-    x = samples.astype(np.float64) / 32768.0
-    if x.size == 0 or not np.any(x):
+    if samples.size == 0 or not np.any(samples):
         return float("-inf")
-    minimum = int(0.4 * rate) + 1
-    if x.size < minimum:
-        x = np.tile(x, -(-minimum // x.size) + 1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(pyloudnorm.Meter(rate).integrated_loudness(x))
+    minimum = int(0.4 * SAMPLE_RATE) + 1
+    if samples.size < minimum:
+        samples = np.tile(samples, -(-minimum // samples.size) + 1)
+    return program_loudness(clip_stats(samples, true_peak=0.0).cells.astype(np.float64))
 
 
 def true_peak_db(x: np.ndarray) -> float:
     """True peak (dBTP) of float samples, by 4x oversampling."""
-    from scipy.signal import resample_poly
-
-    peak = float(np.max(np.abs(resample_poly(x, 4, 1)))) if x.size else 0.0
+    peak = float(np.max(np.abs(_oversampled(x)))) if x.size else 0.0
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
+
+
+def _sliding_min(x: np.ndarray, size: int) -> np.ndarray:
+    padded = np.pad(x, size // 2, mode="edge")
+    return np.lib.stride_tricks.sliding_window_view(padded, size).min(axis=1)
+
+
+def _moving_average(x: np.ndarray, size: int) -> np.ndarray:
+    padded = np.pad(x, (size // 2, size - 1 - size // 2), mode="edge")
+    sums = np.concatenate(([0.0], np.cumsum(padded)))
+    return (sums[size:] - sums[:-size]) / size
 
 
 def _limit(x: np.ndarray, ceiling_db: float, rate: int) -> tuple[np.ndarray, float]:
     """Bring the true peak under the ceiling with a smooth gain envelope (a lookahead limiter).
     Returns the limited samples and their true peak (dBTP)."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-    from scipy.signal import resample_poly
-
     ceiling = 10 ** (ceiling_db / 20)
     for _ in range(5):
-        over = np.abs(resample_poly(x, 4, 1))[: x.size * 4].reshape(-1, 4).max(axis=1)
+        over = np.abs(_oversampled(x)).reshape(-1, 4).max(axis=1)
         peak = float(over.max()) if over.size else 0.0
         if peak <= ceiling:
             break
         gain = np.minimum(1.0, ceiling / np.maximum(over, 1e-9) * 0.995)
         width = max(3, int(0.005 * rate))
-        gain = uniform_filter1d(minimum_filter1d(gain, size=2 * width + 1), size=width)
+        gain = _moving_average(_sliding_min(gain, 2 * width + 1), width)
         x = x * gain
     return x, (20 * np.log10(peak) if peak > 0 else float("-inf"))
 
@@ -190,13 +237,8 @@ class ClipStats:
 def clip_stats(samples: np.ndarray, true_peak: float | None = None) -> ClipStats:
     """K-weighted energy per cell (ITU-R BS.1770 weighting) and the true peak of a clip
     (measured here unless already known)."""
-    import pyloudnorm
-    from scipy.signal import lfilter
-
     x = samples.astype(np.float64) / 32768.0
-    weighted = x
-    for stage in pyloudnorm.Meter(SAMPLE_RATE)._filters.values():
-        weighted = lfilter(stage.b, stage.a, weighted)
+    weighted = k_weighted(x)
     padded = np.zeros(-(-weighted.size // CELL) * CELL)
     padded[: weighted.size] = weighted
     cells = np.square(padded).reshape(-1, CELL).sum(axis=1).astype(np.float32)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,6 @@ from .audio import (
     ClipStats,
     chime,
     clip_stats,
-    load_preparation,
     mix_blocks,
     prepare_clip,
     routine_gain_db,
@@ -171,7 +169,6 @@ def synthesize_missing(
         cache.put(identity, text, *prepare_clip(spoken.samples, spoken.rate))
 
     done = 0
-    threading.Thread(target=load_preparation, daemon=True).start()  # while the model loads
     with ThreadPoolExecutor(max_workers=engine.workers) as pool:
         pending = {pool.submit(one, text) for text in texts}
         while pending:

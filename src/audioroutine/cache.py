@@ -23,7 +23,7 @@ from .audio import ClipStats
 from .timeline import SAMPLE_RATE
 
 CACHE_ENV = "AUDIOROUTINE_CACHE"
-PREPARATION = "7"
+PREPARATION = "8"
 """Bumped when clip preparation (trim, loudness, peak) changes, so old clips are not reused."""
 
 
@@ -96,7 +96,7 @@ class ClipCache:
                 wav.setframerate(SAMPLE_RATE)
                 wav.writeframes(samples.astype("<i2").tobytes())
             note = json.dumps(
-                {**identity, "text": text, "true_peak_db": stats.true_peak_db,
+                {**identity, "text": text, "preparation": PREPARATION, "true_peak_db": stats.true_peak_db,
                  "cells": [float(f"{c:.4g}") for c in stats.cells]},
                 ensure_ascii=False,
             )
@@ -122,17 +122,18 @@ class ClipCache:
         return before
 
     def prune(self, used_texts: set[str], keep_engines: frozenset[str] = frozenset({"chime"})) -> CacheInfo:
-        """Remove clips whose words no routine speaks any more (in any voice); returns what went.
-        Clips of ``keep_engines`` (the chimes) always stay."""
+        """Remove clips whose words no routine speaks any more (in any voice), and clips prepared
+        by an earlier version (never read again); returns what went. Current clips of
+        ``keep_engines`` (the chimes) always stay."""
         removed, size = 0, 0
         for clip in list(self._clip_files()):
             note = clip.with_suffix(".json")
             try:
                 meta = json.loads(note.read_text(encoding="utf-8"))
-                text, engine = meta["text"], meta.get("engine")
+                text, engine, current = meta["text"], meta.get("engine"), meta.get("preparation") == PREPARATION
             except (OSError, ValueError, KeyError, TypeError):
-                text, engine = None, None
-            if text in used_texts or engine in keep_engines:
+                text, engine, current = None, None, False
+            if current and (text in used_texts or engine in keep_engines):
                 continue
             for path in (clip, note):
                 if path.exists():
