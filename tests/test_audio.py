@@ -10,6 +10,8 @@ from audioroutine.audio import (
     CLIP_LUFS,
     LEAD_MARGIN_S,
     PEAK_LIMIT_DBTP,
+    PROGRAM_PEAK_DBTP,
+    ClipStats,
     band_limit,
     chime,
     clip_stats,
@@ -19,6 +21,7 @@ from audioroutine.audio import (
     prepare_clip,
     program_loudness,
     resample,
+    routine_gain_db,
     true_peak_db,
 )
 from audioroutine.script import Where
@@ -140,3 +143,16 @@ def test_mixing_in_blocks_equals_mixing_at_once():
     expected[30000:30000 + b.size] += b
     expected[60000:60000 + chime("end").size] += chime("end")
     assert np.array_equal(whole, np.clip(expected, -32768, 32767).astype(np.int16))
+
+
+def test_the_routine_gain_keeps_cues_that_sound_at_once_under_the_peak_ceiling():
+    quiet = ClipStats(np.full(100, 1.6, dtype=np.float32), true_peak_db=-3.5)  # 2 s at -25 LUFS: the cap decides
+
+    def gain(second_at: int) -> float:
+        events = (Event("speech", 0, 100 * CELL, Where(), text="a"),
+                  Event("count", second_at, 100 * CELL, Where(), text="a"))
+        return routine_gain_db(Timeline(events, (), 400 * CELL), {"a": quiet}, {})
+
+    apart, together = gain(200 * CELL), gain(50 * CELL)
+    assert apart == pytest.approx(PROGRAM_PEAK_DBTP + 3.5)
+    assert together == pytest.approx(apart - 20 * np.log10(2))

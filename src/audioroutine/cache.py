@@ -23,7 +23,7 @@ from .audio import ClipStats
 from .timeline import SAMPLE_RATE
 
 CACHE_ENV = "AUDIOROUTINE_CACHE"
-PREPARATION = "8"
+PREPARATION = "9"
 """Bumped when clip preparation (trim, loudness, peak) changes, so old clips are not reused."""
 
 
