@@ -205,14 +205,10 @@ class Bench:
         return mix.timeline.total
 
     def bare_command(self, raw: Path, mp3: Path) -> list[str]:
-        """ffmpeg alone, from a raw PCM file, with the settings the build's encoder uses."""
-        from audioroutine.audio import MP3_BITRATE, ffmpeg_exe
-        from audioroutine.timeline import SAMPLE_RATE
+        """ffmpeg alone, from a raw PCM file, with the command the build's encoder runs."""
+        from audioroutine.mp3 import encoder_command
 
-        return [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", str(raw),
-                "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-write_xing", "1", "-id3v2_version", "0",
-                "-f", "mp3", str(mp3)]
+        return encoder_command(raw, mp3)
 
     def bare_encode(self, raw: Path, mp3: Path) -> Run:
         return checked(run_child(self.bare_command(raw, mp3), self.env, self.root), "bare ffmpeg encode")

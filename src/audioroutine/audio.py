@@ -211,7 +211,7 @@ def loudness(samples: np.ndarray) -> float:
     minimum = int(0.4 * SAMPLE_RATE) + 1
     if samples.size < minimum:
         samples = np.tile(samples, -(-minimum // samples.size) + 1)
-    return program_loudness(clip_stats(samples, true_peak=0.0).cells.astype(np.float64))
+    return program_loudness(k_weighted_cells(samples).astype(np.float64))
 
 
 def true_peak_db(x: np.ndarray) -> float:
@@ -264,12 +264,16 @@ class ClipStats:
 def clip_stats(samples: np.ndarray, true_peak: float | None = None) -> ClipStats:
     """K-weighted energy per cell (ITU-R BS.1770 weighting) and the true peak of a clip
     (measured here unless already known)."""
-    x = samples.astype(np.float64) / 32768.0
-    weighted = k_weighted(x)
+    peak = true_peak_db(samples.astype(np.float64) / 32768.0) if true_peak is None else true_peak
+    return ClipStats(k_weighted_cells(samples), round(peak, 3))
+
+
+def k_weighted_cells(samples: np.ndarray) -> np.ndarray:
+    """K-weighted energy (full scale = 1) of each CELL samples of int16 ``samples``."""
+    weighted = k_weighted(samples.astype(np.float64) / 32768.0)
     padded = np.zeros(-(-weighted.size // CELL) * CELL)
     padded[: weighted.size] = weighted
-    cells = np.square(padded).reshape(-1, CELL).sum(axis=1).astype(np.float32)
-    return ClipStats(cells, round(true_peak_db(x) if true_peak is None else true_peak, 3))
+    return np.square(padded).reshape(-1, CELL).sum(axis=1).astype(np.float32)
 
 
 def program_loudness(cells: np.ndarray) -> float:

@@ -42,7 +42,7 @@ from mutagen.mp3 import HeaderNotFoundError, MPEGFrame, XingHeader, XingHeaderEr
 
 from .audio import MP3_BITRATE, ffmpeg_exe
 from .errors import AudioError
-from .timeline import MP3_FRAME, Timeline
+from .timeline import MP3_FRAME, SAMPLE_RATE, Timeline
 
 DECODER_DELAY = 529
 """Samples a layer III decoder outputs before the encoded signal starts (ffmpeg's 528 + 1)."""
@@ -129,9 +129,8 @@ def plan(timeline: Timeline, parts: int, splice: bool = True) -> list[Part]:
         first = lo + GUARD + (-(lo + GUARD + LEAD)) % MP3_FRAME
         frames = (hi - GUARD - first) // MP3_FRAME
         cut_at = -(-(lo + GUARD) // MP3_FRAME) * MP3_FRAME
-        cut_frames = (hi - GUARD - JOIN - cut_at) // MP3_FRAME if splice else 0
         if cut_at + JOIN + GUARD <= hi:
-            cuts.append((cut_at - removed, len(gaps), Gap(cut_at, max(0, cut_frames), cut=True)))
+            cuts.append((cut_at - removed, len(gaps), Gap(cut_at, (hi - GUARD - JOIN - cut_at) // MP3_FRAME, cut=True)))
         gap = Gap(first, frames) if splice and frames >= MIN_SILENT_FRAMES else None
         gaps.append(gap)
         removed += gap.frames * MP3_FRAME if gap else 0
@@ -231,14 +230,19 @@ def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | No
         return encoding
 
 
-def _start_encoder(pcm: Path, out: Path, rate: int, bitrate: str) -> subprocess.Popen:
-    command = [
+def encoder_command(pcm: Path, out: Path, rate: int = SAMPLE_RATE, bitrate: str = MP3_BITRATE) -> list[str]:
+    """ffmpeg's LAME encoder from a raw mono PCM file to CBR MP3 with a gapless header, no ID3."""
+    return [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
         "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", str(pcm),
         "-c:a", "libmp3lame", "-b:a", bitrate, "-write_xing", "1", "-id3v2_version", "0",
         "-f", "mp3", str(out),
     ]
-    return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _start_encoder(pcm: Path, out: Path, rate: int, bitrate: str) -> subprocess.Popen:
+    return subprocess.Popen(encoder_command(pcm, out, rate, bitrate), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _finish(encoder: subprocess.Popen, out: Path) -> None:
