@@ -153,14 +153,14 @@ class Bench:
         self.env = {**os.environ, "AUDIOROUTINE_CACHE": str(self.cache)}
 
     def options(self, out: Path | None = None, force: bool = False):
-        from audioroutine.build import BuildOptions
+        from audioroutine.options import BuildOptions
 
         return BuildOptions(engine="piper", out=out or self.root / "scratch", cache_dir=self.cache, force=force)
 
     def estimate_seconds(self, path: Path) -> float:
         """The routine's length as the build estimates it before any audio (as `show` does)."""
         from audioroutine.audio import chime
-        from audioroutine.build import estimate_samples, plan_routines
+        from audioroutine.planning import estimate_samples, plan_routines
         from audioroutine.timeline import build_timeline
 
         plan = plan_routines([str(path)], self.options())[0]
@@ -192,9 +192,10 @@ class Bench:
     def write_pcm(self, routine: Path, raw: Path) -> int:
         """The routine's exact PCM, as the build mixes it, into a raw file; returns its samples."""
         from audioroutine.audio import chime, mix_blocks
-        from audioroutine.build import mix_for, plan_routines
         from audioroutine.cache import ClipCache
         from audioroutine.engines.choose import make_engine
+        from audioroutine.planning import plan_routines
+        from audioroutine.synthesis import mix_for
 
         plan = plan_routines([str(routine)], self.options())[0]
         mix = mix_for(plan, make_engine("piper"), ClipCache(self.cache))
@@ -229,8 +230,8 @@ class Bench:
         threads) but with no clip preparation and no cache; then preparation alone, for the
         record. Model load is timed apart."""
         from audioroutine.audio import prepare_clip
-        from audioroutine.build import plan_routines
         from audioroutine.engines.choose import make_engine
+        from audioroutine.planning import plan_routines
 
         texts = plan_routines([str(routine)], self.options())[0].script.phrases()
         engine = make_engine("piper")
@@ -326,12 +327,12 @@ TIMED = [
     ("audioroutine.build", "choose_engine", 1),
     ("audioroutine.build", "fingerprint", 1),
     ("audioroutine.build", "_up_to_date", 1),
-    ("audioroutine.build", "_missing", 1),
+    ("audioroutine.build", "missing_phrases", 1),
     ("audioroutine.build", "synthesize_missing", 1),
     # Cold builds only; in the worker threads, so summed over threads (see THREADED).
     ("audioroutine.engines.piper_engine", "PiperEngine._load", 2),
     ("audioroutine.engines.piper_engine", "PiperEngine.synthesize", 2),
-    ("audioroutine.build", "prepare_clip", 2),
+    ("audioroutine.synthesis", "prepare_clip", 2),
     ("audioroutine.cache", "ClipCache.put", 2),
     ("audioroutine.build", "write_routine", 1),
     ("audioroutine.build", "mix_for", 2),
@@ -378,9 +379,12 @@ def run_stages(routine: str, cache_dir: str, out: str) -> None:
 
     # The bench's own extra step (the mix without the encoder) uses the functions unpatched.
     from audioroutine.audio import chime, mix_blocks
-    from audioroutine.build import BuildOptions, build, mix_for, plan_routines
+    from audioroutine.build import build
     from audioroutine.cache import ClipCache
     from audioroutine.engines.choose import make_engine
+    from audioroutine.options import BuildOptions
+    from audioroutine.planning import plan_routines
+    from audioroutine.synthesis import mix_for
 
     order = []
     for module_name, dotted, depth in TIMED:

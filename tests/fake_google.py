@@ -299,14 +299,16 @@ class FakeGoogle:
                 try:
                     if fake.delay:
                         time.sleep(fake.delay)
-                    if status != 200:
-                        self._send(status, b"<html>Error</html>", "text/html")
-                    else:
-                        answer = google_answer(None if no_audio else tone_mp3(text))
-                        self._send(200, answer, "application/json; charset=utf-8")
+                    answer = b"" if status != 200 else google_answer(None if no_audio else tone_mp3(text))
                 finally:
+                    # Done before the answer goes out: once the client has read it, it may send its
+                    # next request at once, and that one must not be counted with this one.
                     with fake._lock:
                         fake._in_flight -= 1
+                if status != 200:
+                    self._send(status, b"<html>Error</html>", "text/html")
+                else:
+                    self._send(200, answer, "application/json; charset=utf-8")
 
             def _parse(self, body: str) -> tuple[str, str, bool]:
                 if not self.headers.get("Content-Type", "").startswith(

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from audioroutine import BuildOptions, build
 from audioroutine.audio import LEAD_MARGIN_S, TAIL_MARGIN_S
-from audioroutine.build import plan_routines
 from audioroutine.cli import app
 from audioroutine.engines.gtts_engine import ENDPOINT_ENV, MAX_TRIES, GTTSEngine
 from audioroutine.errors import EngineError
+from audioroutine.planning import plan_routines
 from audioroutine.templates import builtin_templates_dir
 from audioroutine.timeline import SAMPLE_RATE
 from audiotools import decode, rms_dbfs, sheet, span

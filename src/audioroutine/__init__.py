@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .build import BuildOptions, BuildResult, build, show  # noqa: E402
-from .errors import AudioRoutineError, InputError, RoutineError  # noqa: E402
-from .loader import Overrides, load_routine  # noqa: E402
+from .build import BuildResult, build
+from .errors import AudioRoutineError, InputError, RoutineError
+from .loader import Overrides, load_routine
+from .options import BuildOptions
+from .show import show
 
 __all__ = [
     "AudioRoutineError", "BuildOptions", "BuildResult", "InputError", "Overrides", "RoutineError",
-    "build", "load_routine", "share", "show",
+    "__version__", "build", "load_routine", "share", "show",
 ]
 
 
@@ -20,4 +20,8 @@ def __getattr__(name: str):
         from .share import share
 
         return share
+    if name == "__version__":
+        from .constants import package_version
+
+        return package_version()
     raise AttributeError(f"module 'audioroutine' has no attribute {name!r}")

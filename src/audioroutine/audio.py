@@ -17,8 +17,9 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+from .constants import SAMPLE_RATE
 from .errors import AudioError
-from .timeline import SAMPLE_RATE, Timeline
+from .timeline import Timeline
 
 TARGET_LUFS = -16.0
 """Integrated loudness of every routine (the spoken-word podcast norm)."""
@@ -40,7 +41,6 @@ CELL = 441
 """20 ms at SAMPLE_RATE: the grain at which clip loudness is stored and summed."""
 CHIME_LUFS = -22.0
 CHIME_PEAK = {"start": 11056, "end": 11792}
-MP3_BITRATE = "64k"
 BLOCK = SAMPLE_RATE * 10
 """Samples mixed and handed to the encoder at a time."""
 LEAD_MARGIN_S = 0.005

@@ -20,11 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from .audio import ClipStats
-from .timeline import SAMPLE_RATE
+from .constants import PREPARATION, SAMPLE_RATE
 
 CACHE_ENV = "AUDIOROUTINE_CACHE"
-PREPARATION = "9"
-"""Bumped when clip preparation (trim, loudness, peak) changes, so old clips are not reused."""
 
 
 def default_cache_dir() -> Path:

@@ -10,10 +10,13 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from .build import BuildOptions, BuildResult, all_routine_names, build, plan_routines, show
+from .build import BuildResult, build
 from .durations import mmss
 from .errors import AudioRoutineError
 from .loader import Overrides
+from .options import BuildOptions
+from .planning import all_routine_names, plan_routines
+from .show import show
 
 app = typer.Typer(
     help="Turn a stretching or mobility routine into one voice-guided, exactly timed MP3.\n\n"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .constants import CUE_SHEET_VERSION
 from .engines import Engine
 from .loader import LoadedRoutine
 from .timeline import Timeline
-
-CUE_SHEET_VERSION = 1
 
 
 def _s(samples: int, rate: int) -> float:

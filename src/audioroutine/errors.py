@@ -52,6 +52,26 @@ class RoutineError(InputError):
         self.field = field
 
 
+class OptionError(InputError):
+    """A bad value for one of a build's options (an override, a voice, a language).
+
+    ``option`` names it as the library knows it (``hold``, ``scale``, ``set``, ``voice``…), so the
+    library's message speaks of the routine's hold, and the command line can name its own flag
+    instead (``describe("--hold")``).
+    """
+
+    def __init__(self, message: str, *, option: str, value: object = None, hint: str | None = None) -> None:
+        self.option = option
+        self.value = value
+        self.detail = message
+        super().__init__(self.describe(option), hint=hint)
+
+    def describe(self, name: str) -> str:
+        """The message, naming the option ``name``."""
+        subject = name if self.value is None else f"{name} {self.value}"
+        return f"{subject}: {self.detail}"
+
+
 class TemplateError(InputError):
     """A cue template that is missing, malformed or uses an unknown name."""
 

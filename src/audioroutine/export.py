@@ -18,7 +18,8 @@ from .sidecars import SIDECARS, write_text_files
 from .tags import DEFAULT_ALBUM, TagText, artist_for, routine_tags
 
 if TYPE_CHECKING:
-    from .build import BuildOptions, Plan
+    from .options import BuildOptions
+    from .planning import Plan
 
 
 @dataclass(frozen=True)

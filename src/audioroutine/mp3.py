@@ -40,9 +40,10 @@ import fastcrc
 import numpy as np
 from mutagen.mp3 import HeaderNotFoundError, MPEGFrame, XingHeader, XingHeaderError
 
-from .audio import MP3_BITRATE, ffmpeg_exe
+from .audio import ffmpeg_exe
+from .constants import MP3_BITRATE, MP3_FRAME, SAMPLE_RATE
 from .errors import AudioError
-from .timeline import MP3_FRAME, SAMPLE_RATE, Timeline
+from .timeline import Timeline
 
 DECODER_DELAY = 529
 """Samples a layer III decoder outputs before the encoded signal starts (ffmpeg's 528 + 1)."""

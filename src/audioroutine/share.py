@@ -18,12 +18,15 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from . import __version__
-from .build import BuildOptions, BuildResult, Log, Progress, build, plan_routines
+from .build import BuildResult, Log, build
+from .constants import package_version
 from .cover import FEED_COVER_SIZE, cover_png
 from .errors import InputError
 from .model import slugify
+from .options import BuildOptions
+from .planning import plan_routines
 from .sidecars import SIDECARS, attribution, chapters_json, replace_all, spoken_cues, temporary
+from .synthesis import Progress
 from .tags import DEFAULT_ARTIST, read_artist, read_cover, routine_cover
 
 INDEX = "index.html"
@@ -185,7 +188,7 @@ def _write_zip(path: Path, folder: str, files: Sequence[Path]) -> None:
 
 def share(
     names: Sequence[str],
-    options: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never changed
+    options: BuildOptions = BuildOptions(),
     title: str = "audioroutine",
     base_url: str | None = None,
     out: Path = Path("share"),
@@ -234,7 +237,7 @@ def share(
         "cover": FEED_COVER,
         "zip": zip_name,
         "now": datetime.now(tz=UTC),
-        "version": __version__,
+        "version": package_version(),
         "podcast_guid": str(
             uuid.uuid5(PODCAST_NAMESPACE_GUID, url(FEED).split("://", 1)[-1].rstrip("/"))
         )

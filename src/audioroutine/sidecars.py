@@ -126,9 +126,6 @@ def chapters_json(sheet: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
-EXPORT_VERSION = "1"
-"""Bumped when tags or sidecars change, so earlier builds are not taken as up to date."""
-
 SIDECARS: dict[str, Callable[[dict[str, Any]], str]] = {".vtt": vtt, ".txt": script_text}
 """What ``build`` writes beside ``<slug>.mp3``: suffix, and how its text is made."""
 

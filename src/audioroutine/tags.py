@@ -33,7 +33,7 @@ from mutagen.id3 import (
     PictureType,
 )
 
-from . import __version__
+from .constants import package_version
 from .cover import cover_png
 from .durations import format_duration, mmss
 from .sidecars import attribution, one_line, spoken_cues
@@ -129,7 +129,7 @@ def settings_comment(sheet: dict[str, Any]) -> str:
     each exercise's dose, loudness."""
     settings = sheet.get("settings") or {}
     lines = [
-        f"Made with audioroutine {__version__}",
+        f"Made with audioroutine {package_version()}",
         f"Voice: {sheet['engine']} ({sheet['voice']}), language {sheet.get('lang', '')}",
         "Settings: " + ", ".join(f"{key} {_setting(value)}" for key, value in settings.items()),
         "Exercises: " + "; ".join(_dose(e) for e in sheet.get("exercises") or []),
@@ -189,7 +189,7 @@ def routine_tags(sheet: dict[str, Any], names: TagText, cover: bytes | None = No
     tags.add(TDRC(encoding=utf8, text=[build_year()]))
     tags.add(TLAN(encoding=utf8, text=[lang]))
     tags.add(TLEN(encoding=utf8, text=[str(ms(sheet["duration_s"]))]))
-    tags.add(TSSE(encoding=utf8, text=[f"audioroutine {__version__}"]))
+    tags.add(TSSE(encoding=utf8, text=[f"audioroutine {package_version()}"]))
     tags.add(COMM(encoding=utf8, lang=lang, desc="", text=[settings_comment(sheet)]))
     link = (sheet.get("source") or {}).get("link")
     if link:

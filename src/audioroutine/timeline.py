@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .constants import MP3_FRAME, SAMPLE_RATE
 from .script import Chime, Script, Silence, Speech, Where
-
-SAMPLE_RATE = 22050
-"""Every clip is brought to this rate; the MP3 is written at it (mono)."""
-MP3_FRAME = 576
-"""Samples in one MP3 frame at this rate (MPEG-2 layer III). A routine lasts a whole number of
-frames: for other lengths ffmpeg's gapless header can be off by some tens of samples, and then
-the decoded file would not be exactly as long as the cue sheet says."""
 
 
 @dataclass(frozen=True)

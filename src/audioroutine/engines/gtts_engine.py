@@ -15,8 +15,8 @@ import time
 from urllib.parse import urlsplit
 
 from ..audio import decode_to_pcm
+from ..constants import SAMPLE_RATE
 from ..errors import EngineError, EngineUnavailable
-from ..timeline import SAMPLE_RATE
 from .base import Synthesized
 
 ENDPOINT_ENV = "AUDIOROUTINE_GTTS_URL"

@@ -1,0 +1,68 @@
+"""Plan routines: load and validate them, and render their scripts, before any audio work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .audio import chime
+from .cache import ClipCache
+from .constants import SAMPLE_RATE
+from .errors import InputError
+from .loader import LoadedRoutine, available_routines, find_routine, load_routine
+from .options import BuildOptions
+from .script import Script, render_script
+from .templates import CueTemplates
+from .timeline import build_timeline
+
+CHARS_PER_SECOND = 14.0
+"""Speaking rate used to estimate a phrase's length before it is synthesized."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One routine ready to build: its script, and the templates that wrote it."""
+
+    loaded: LoadedRoutine
+    templates: CueTemplates
+    script: Script
+
+    @property
+    def slug(self) -> str:
+        return self.loaded.slug
+
+
+def estimate_samples(text: str) -> int:
+    """A phrase's length before it is spoken, from its number of characters."""
+    return int(len(text) / CHARS_PER_SECOND * SAMPLE_RATE) + SAMPLE_RATE // 5
+
+
+def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:
+    """Render the routine's script. The intro announces the length, estimated from a first pass
+    so that the words (and so the clips) do not depend on what happens to be cached."""
+    draft = render_script(loaded.routine, templates)
+    total = build_timeline(draft, estimate_samples, lambda which: chime(which).size).seconds
+    return Plan(loaded, templates, render_script(loaded.routine, templates, total_seconds=total))
+
+
+def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
+    """Load, validate and render every routine before any audio work: bad input stops it all."""
+    overrides = options.routine_overrides()
+    if not names:
+        raise InputError("name at least one routine, or use --all")
+    loaded = [load_routine(find_routine(name), overrides) for name in names]
+    compiled = ClipCache(options.cache_dir).root / "templates"
+    templates: dict[str, CueTemplates] = {}
+    for routine in loaded:
+        lang = routine.routine.settings.lang
+        if lang not in templates:
+            templates[lang] = CueTemplates(lang, options.templates, compiled)
+            templates[lang].check()
+    return [plan_routine(routine, templates[routine.routine.settings.lang]) for routine in loaded]
+
+
+def all_routine_names() -> list[str]:
+    names = [str(path) for path in available_routines()]
+    if not names:
+        raise InputError("no routines found in ./routines")
+    return names

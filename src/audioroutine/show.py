@@ -1,0 +1,56 @@
+"""The timed script of a routine, with no audio work and no network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .audio import chime
+from .cache import ClipCache
+from .options import BuildOptions
+from .planning import Plan, estimate_samples, plan_routines
+from .synthesis import missing_phrases
+from .timeline import Timeline, build_timeline
+
+
+@dataclass(frozen=True)
+class ShownCue:
+    start_s: float
+    end_s: float
+    kind: str
+    text: str | None
+    estimated: bool
+    """The length comes from an estimate: the phrase is not in the clip cache yet."""
+    exercise: str | None
+
+
+def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timeline, list[ShownCue], str]:
+    """The timed script with no audio work and no network: lengths come from the clip cache
+    where present, otherwise from an estimate (marked)."""
+    from .engines.choose import make_engine
+
+    plan = plan_routines([name], options)[0]
+    cache = ClipCache(options.cache_dir)
+    lang = plan.loaded.routine.settings.lang
+    if options.engine == "auto" and options.voice is None:
+        engine = make_engine("gtts", lang=lang, tld=options.tld, slow=options.slow)
+        if missing_phrases([plan], engine, cache):
+            engine = make_engine("piper", lang=lang, slow=options.slow)
+    else:
+        engine = make_engine(options.engine, voice=options.voice, lang=lang, tld=options.tld, slow=options.slow)
+    identity = engine.identity()
+    estimated: set[str] = set()
+
+    def length(text: str) -> int:
+        cached = cache.length(identity, text)
+        if cached is None:
+            estimated.add(text)
+            return estimate_samples(text)
+        return cached
+
+    timeline = build_timeline(plan.script, length, lambda which: chime(which).size)
+    rate = timeline.rate
+    cues = [
+        ShownCue(e.start / rate, e.end / rate, e.kind, e.text, e.text in estimated, e.where.exercise)
+        for e in sorted(timeline.events, key=lambda e: (e.start, e.text is not None))
+    ]
+    return plan, timeline, cues, f"{engine.name} ({engine.voice})"
