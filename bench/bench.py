@@ -337,10 +337,10 @@ TIMED = [
     ("audioroutine.build", "write_routine", 1),
     ("audioroutine.build", "mix_for", 2),
     ("audioroutine.build", "encode_routine", 2),
-    ("audioroutine.build", "cue_sheet", 2),
+    ("audioroutine.export", "cue_sheet", 2),
     ("audioroutine.export", "prepare_extras", 2),
+    ("audioroutine.export", "routine_cover", 3),
     ("audioroutine.export", "routine_tags", 3),
-    ("audioroutine.tags", "routine_cover", 4),
     ("audioroutine.export", "Extras.write", 2),
 ]
 

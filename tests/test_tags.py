@@ -11,6 +11,7 @@ from mutagen.id3 import ID3, CTOCFlags
 from PIL import Image
 
 from audioroutine.cover import cover_png, drawable
+from audioroutine.cuesheet import Source
 from audioroutine.sidecars import vtt_escape, vtt_time
 from audioroutine.tags import artist_for, id3_language
 from audiotools import decode, sheet
@@ -217,10 +218,10 @@ def test_id3_language(lang, code):
 @pytest.mark.parametrize(
     ("override", "routine", "source", "artist"),
     [
-        ("Coach", "Routine artist", {"author": "Author"}, "Coach"),
-        (None, "Routine artist", {"author": "Author"}, "Routine artist"),
-        (None, None, {"author": "Author", "publication": "Mag"}, "Author"),
-        (None, None, {"publication": "Mag"}, "Mag"),
+        ("Coach", "Routine artist", Source(author="Author"), "Coach"),
+        (None, "Routine artist", Source(author="Author"), "Routine artist"),
+        (None, None, Source(author="Author", publication="Mag"), "Author"),
+        (None, None, Source(publication="Mag"), "Mag"),
         (None, None, None, "audioroutine"),
     ],
 )

@@ -2,7 +2,7 @@
 
 The stages, each in its own module: ``planning`` (file to script), ``synthesis`` (missing phrases
 spoken into the clip cache, clips gathered with their timeline), ``audio`` and ``mp3`` (mix and
-encode), ``cuesheet``, ``export`` (tags and sidecars). This module runs them in order and decides
+encode), ``export`` (cue sheet, tags and sidecars). This module runs them in order and decides
 what is up to date.
 """
 
@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .audio import CLIP_LUFS, PEAK_LIMIT_DBTP, TARGET_LUFS, chime, mix_blocks
 from .cache import ClipCache
 from .constants import EXPORT_VERSION, MP3_BITRATE, PREPARATION, SAMPLE_RATE, package_version
-from .cuesheet import cue_sheet
+from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, resolve_engine
 from .errors import InputError
 from .mp3 import encode_routine
@@ -26,21 +27,32 @@ from .options import BuildOptions
 from .planning import Plan, plan_routines
 from .sidecars import SIDECARS, replace_all, temporary, write_text_files
 from .synthesis import Progress, missing_phrases, mix_for, synthesize_missing
+from .tags import artist_for
 
 Log = Callable[[str], None]
+logger = logging.getLogger(__name__)  # not ``log``: that is build()'s callback for the console
 
 
 @dataclass(frozen=True)
 class BuildResult:
+    """One routine built (or found up to date): its files, and what the build knows about them."""
+
     slug: str
     mp3: Path
     cue_sheet: Path
+    """The cue sheet's file; ``sheet`` is what it says."""
     seconds: float
     size: int
     up_to_date: bool
     engine: str
     voice: str
+    sheet: CueSheet = field(repr=False)
+    artist: str
+    """The artist the MP3's tags name."""
     synthesized: int = 0
+    cover: bytes | None = field(default=None, repr=False)
+    """The cover art embedded in the MP3 (PNG), when this build wrote it; ``None`` when it was up to
+    date (``tags.routine_cover(sheet)`` draws the same picture)."""
 
 
 def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
@@ -59,7 +71,7 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
 def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOptions, fp: str) -> BuildResult:
     """Mix and encode one routine, then write its MP3, cue sheet and sidecars (temporary files,
     renamed together). Tags and sidecars are prepared while the encoder runs."""
-    from .export import prepare_extras  # tags and cover art: imported only when writing
+    from .export import cue_sheet, prepare_extras  # with mutagen and Pillow: imported only when writing
 
     mix = mix_for(plan, engine, cache)
     timeline = mix.timeline
@@ -68,8 +80,7 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
     mp3 = out / f"{plan.slug}.mp3"
     sheet_path = out / f"{plan.slug}.json"
     tmp_mp3 = temporary(mp3)
-    sheet = cue_sheet(plan.loaded, timeline, engine, fp)
-    sheet["loudness"] = {"target_lufs": TARGET_LUFS, "gain_db": round(mix.gain_db, 2)}
+    sheet = cue_sheet(plan.loaded, timeline, engine, fp, Loudness(TARGET_LUFS, round(mix.gain_db, 2)))
     written: list[tuple[Path, Path]] = []
     try:
         with ThreadPoolExecutor(max_workers=1) as helper:
@@ -77,30 +88,36 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
             chimes = {which: chime(which) for which in ("start", "end")}
             encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
                                                                      start=start, stop=stop), tmp_mp3)
-            written = [(tmp_mp3, mp3), *extras.result().write(tmp_mp3, out, plan.slug)]
-        written += write_text_files({sheet_path: json.dumps(sheet, indent=2, ensure_ascii=False) + "\n"})
+            done = extras.result()
+            written = [(tmp_mp3, mp3), *done.write(tmp_mp3, out, plan.slug)]
+        written += write_text_files({sheet_path: sheet.to_json()})
         replace_all(written)
     finally:
         for tmp in (tmp_mp3, *(t for t, _ in written)):
             tmp.unlink(missing_ok=True)
     return BuildResult(plan.slug, mp3, sheet_path, timeline.seconds, mp3.stat().st_size, False,
-                       engine.name, engine.voice)
+                       engine.name, engine.voice, sheet, done.artist, cover=done.cover)
 
 
 def _up_to_date(plan: Plan, options: BuildOptions, fp: str) -> BuildResult | None:
+    """The last build's result if its files are all there and its cue sheet has this fingerprint;
+    ``None`` (build again) otherwise, also for a cue sheet that cannot be read."""
     out = Path(options.out)
     mp3, sheet_path = out / f"{plan.slug}.mp3", out / f"{plan.slug}.json"
     sidecars = [out / f"{plan.slug}{suffix}" for suffix in SIDECARS]
     if options.force or not all(p.is_file() for p in (mp3, sheet_path, *sidecars)):
         return None
     try:
-        sheet = json.loads(sheet_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        sheet = CueSheet.from_json(sheet_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, CueSheetError) as exc:
+        logger.info("%s: building again, its cue sheet cannot be read (%s)", plan.slug, exc)
         return None
-    if sheet.get("fingerprint") != fp:
+    if sheet.fingerprint != fp:
+        logger.debug("%s: building again, something it depends on changed", plan.slug)
         return None
-    return BuildResult(plan.slug, mp3, sheet_path, float(sheet["duration_s"]), mp3.stat().st_size,
-                       True, sheet["engine"], sheet["voice"])
+    artist = artist_for(options.artist, plan.loaded.routine.artist, sheet.source)
+    return BuildResult(plan.slug, mp3, sheet_path, sheet.duration_s, mp3.stat().st_size,
+                       True, sheet.engine, sheet.voice, sheet, artist)
 
 
 def choose_engine(plans: Sequence[Plan], options: BuildOptions, cache: ClipCache) -> EngineChoice:
@@ -129,7 +146,17 @@ def build(
     date and not touched; only phrases missing from the clip cache are synthesized, and the
     engine's model is loaded only then.
     """
-    plans = plan_routines(names, options)
+    return build_plans(plan_routines(names, options), options, log=log, progress=progress)
+
+
+def build_plans(
+    plans: Sequence[Plan],
+    options: BuildOptions = BuildOptions(),
+    *,
+    log: Log | None = None,
+    progress: Progress | None = None,
+) -> list[BuildResult]:
+    """``build`` for routines already planned (``planning.plan_routines``), in their order."""
     cache = ClipCache(options.cache_dir)
     choice = choose_engine(plans, options, cache)
     engine = choice.engine

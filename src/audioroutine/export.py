@@ -1,9 +1,10 @@
-"""What a build writes beside the MP3 (tags, sidecars).
+"""What a build writes beside the MP3: its cue sheet, tags and sidecars.
 
-``prepare_extras`` does the work (cover art, ID3 frames, caption and script texts) from the cue
-sheet alone, so a build runs it while the encoder is busy; ``Extras.write`` then tags the
-(temporary) MP3 in place and writes the sidecars to temporary files, returned as (temporary,
-final) pairs for the build to rename with the MP3.
+``cue_sheet`` writes the timeline out as a ``CueSheet``. ``prepare_extras`` does the rest of the
+work (cover art, ID3 frames, caption and script texts) from the cue sheet alone, so a build runs it
+while the encoder is busy; ``Extras.write`` then tags the (temporary) MP3 in place and writes the
+sidecars to temporary files, returned as (temporary, final) pairs for the build to rename with the
+MP3.
 """
 
 from __future__ import annotations
@@ -14,12 +15,73 @@ from typing import TYPE_CHECKING, Any
 
 from mutagen.id3 import ID3
 
+from .cuesheet import Chapter, Cue, CueSheet, ExerciseSummary, Loudness, Source, frozen
 from .sidecars import SIDECARS, write_text_files
-from .tags import DEFAULT_ALBUM, TagText, artist_for, routine_tags
+from .tags import DEFAULT_ALBUM, TagText, artist_for, routine_cover, routine_tags
 
 if TYPE_CHECKING:
+    from .engines import Engine
+    from .loader import LoadedRoutine
     from .options import BuildOptions
     from .planning import Plan
+    from .timeline import Event, Timeline
+
+
+def _s(samples: int, rate: int) -> float:
+    return round(samples / rate, 4)
+
+
+def _cue(event: Event, rate: int) -> Cue:
+    where = event.where
+    return Cue(event.kind, _s(event.start, rate), _s(event.end, rate), text=event.text, chime=event.chime or None,
+               exercise=where.exercise, side=where.side, set=where.set, rep=where.rep, variation=where.variation)
+
+
+def cue_sheet(loaded: LoadedRoutine, timeline: Timeline, engine: Engine, fingerprint: str,
+              loudness: Loudness) -> CueSheet:
+    """The routine's timeline written out in seconds, with what it was made from and with."""
+    routine = loaded.routine
+    rate = timeline.rate
+    return CueSheet(
+        routine=loaded.slug,
+        title=routine.title,
+        description=routine.description,
+        when=routine.when,
+        source=Source(**routine.source.model_dump()) if routine.source else None,
+        equipment=tuple(routine.equipment),
+        duration_s=_s(timeline.total, rate),
+        samples=timeline.total,
+        sample_rate=rate,
+        engine=engine.name,
+        voice=engine.voice,
+        lang=engine.lang,
+        settings=frozen(routine.settings.model_dump(mode="json")),
+        exercises=tuple(ExerciseSummary(e.key, e.name, frozen(_dose(e, routine.settings.breath)))
+                        for e in routine.exercises),
+        fingerprint=fingerprint,
+        chapters=tuple(Chapter(c.id, c.title, _s(c.start, rate), _s(c.end, rate)) for c in timeline.chapters),
+        cues=tuple(_cue(e, rate) for e in sorted(timeline.events, key=lambda e: (e.start, e.text is not None))),
+        loudness=loudness,
+    )
+
+
+def _dose(exercise, breath: float) -> dict[str, Any]:
+    dose: dict[str, Any] = {"sets": exercise.sets}
+    if exercise.hold is not None:
+        dose["hold"] = str(exercise.hold)
+        dose["hold_s"] = round(exercise.hold.length(breath), 3)
+    if exercise.work is not None:
+        dose["work_s"] = round(exercise.work, 3)
+    if exercise.reps is not None:
+        dose["reps"] = exercise.reps
+    if exercise.flow is not None:
+        dose["flow_steps"] = len(exercise.flow)
+        dose["rounds"] = exercise.rounds
+    if exercise.sides:
+        dose["sides"] = list(exercise.sides)
+    if exercise.variations:
+        dose["variations"] = [v.name for v in exercise.variations]
+    return dose
 
 
 @dataclass(frozen=True)
@@ -27,16 +89,21 @@ class Extras:
     tags: ID3
     texts: dict[str, str]
     """Sidecar suffix (``.vtt``, ``.txt``) to its text."""
+    artist: str
+    """The artist the tags name."""
+    cover: bytes
+    """The cover art the tags carry (PNG)."""
 
     def write(self, mp3: Path, out: Path, slug: str) -> list[tuple[Path, Path]]:
         self.tags.save(mp3, v1=0, v2_version=4)
         return write_text_files({out / f"{slug}{suffix}": text for suffix, text in self.texts.items()})
 
 
-def prepare_extras(plan: Plan, sheet: dict[str, Any], options: BuildOptions) -> Extras:
-    routine = plan.loaded.routine
+def prepare_extras(plan: Plan, sheet: CueSheet, options: BuildOptions) -> Extras:
     names = TagText(
-        artist=artist_for(options.artist, routine.artist, sheet.get("source")),
+        artist=artist_for(options.artist, plan.loaded.routine.artist, sheet.source),
         album=options.album or DEFAULT_ALBUM,
     )
-    return Extras(routine_tags(sheet, names), {suffix: make(sheet) for suffix, make in SIDECARS.items()})
+    cover = routine_cover(sheet)
+    return Extras(routine_tags(sheet, names, cover), {suffix: make(sheet) for suffix, make in SIDECARS.items()},
+                  names.artist, cover)

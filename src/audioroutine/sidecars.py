@@ -8,17 +8,15 @@ import os
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .durations import mmss
 
+if TYPE_CHECKING:
+    from .cuesheet import CueSheet, Source
+
 CHAPTERS_VERSION = "1.2.0"
 TEXT_WIDTH = 78
-
-
-def spoken_cues(sheet: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every cue that says something, in the order heard."""
-    return [cue for cue in sheet["cues"] if cue.get("text")]
 
 
 def one_line(text: str) -> str:
@@ -43,42 +41,42 @@ def vtt_escape(text: str) -> str:
     return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def vtt(sheet: dict[str, Any]) -> str:
+def vtt(sheet: CueSheet) -> str:
     """WebVTT captions: one cue per spoken cue, timed as in the MP3."""
     blocks = ["WEBVTT"]
-    for number, cue in enumerate(spoken_cues(sheet), start=1):
-        timing = f"{vtt_time(cue['start_s'])} --> {vtt_time(cue['end_s'])}"
-        blocks.append(f"{number}\n{timing}\n{vtt_escape(cue['text'])}")
+    for number, cue in enumerate(sheet.spoken(), start=1):
+        timing = f"{vtt_time(cue.start_s)} --> {vtt_time(cue.end_s)}"
+        blocks.append(f"{number}\n{timing}\n{vtt_escape(cue.text)}")
     return "\n\n".join(blocks) + "\n"
 
 
 # ---------------------------------------------------------------------------- printable script
 
 
-def attribution(source: dict[str, Any] | None) -> str:
+def attribution(source: Source | None) -> str:
     """Who the routine comes from, as one line: ``author, publication``."""
-    if not source:
+    if source is None:
         return ""
-    return ", ".join(part for part in (source.get("author"), source.get("publication")) if part)
+    return ", ".join(part for part in (source.author, source.publication) if part)
 
 
-def script_text(sheet: dict[str, Any]) -> str:
+def script_text(sheet: CueSheet) -> str:
     """The whole routine on paper: title, source, equipment, then every spoken line with the time
     it comes, under its exercise's name, and the total length."""
-    title = one_line(sheet["title"])
+    title = one_line(sheet.title)
     lines = [title, "=" * min(len(title), TEXT_WIDTH)]
-    if sheet.get("description"):
-        lines += textwrap.wrap(one_line(sheet["description"]), TEXT_WIDTH)
+    if sheet.description:
+        lines += textwrap.wrap(one_line(sheet.description), TEXT_WIDTH)
     lines.append("")
-    source = sheet.get("source") or {}
+    source = sheet.source
     facts = [
         ("Source", attribution(source)),
-        ("Link", source.get("link")),
-        ("Note", source.get("note")),
-        ("When", sheet.get("when")),
-        ("Length", mmss(sheet["duration_s"])),
-        ("Equipment", ", ".join(sheet.get("equipment") or []) or "none"),
-        ("Voice", f"{sheet['engine']} ({sheet['voice']})"),
+        ("Link", source and source.link),
+        ("Note", source and source.note),
+        ("When", sheet.when),
+        ("Length", mmss(sheet.duration_s)),
+        ("Equipment", ", ".join(sheet.equipment) or "none"),
+        ("Voice", f"{sheet.engine} ({sheet.voice})"),
     ]
     for label, value in facts:
         if value:
@@ -89,31 +87,31 @@ def script_text(sheet: dict[str, Any]) -> str:
                 subsequent_indent=" " * 11,
             )
     lines.append("")
-    chapters = list(sheet.get("chapters") or [])
-    for cue in spoken_cues(sheet):
-        while chapters and chapters[0]["start_s"] <= cue["start_s"] + 1e-6:
+    chapters = list(sheet.chapters)
+    for cue in sheet.spoken():
+        while chapters and chapters[0].start_s <= cue.start_s + 1e-6:
             chapter = chapters.pop(0)
-            span = f"{mmss(chapter['start_s'])}-{mmss(chapter['end_s'])}"
-            lines += ["", f"{one_line(chapter['title'])}  ({span})"]
-        prefix = f"{mmss(cue['start_s'])}  "
+            span = f"{mmss(chapter.start_s)}-{mmss(chapter.end_s)}"
+            lines += ["", f"{one_line(chapter.title)}  ({span})"]
+        prefix = f"{mmss(cue.start_s)}  "
         lines += textwrap.wrap(
-            one_line(cue["text"]),
+            one_line(cue.text),
             TEXT_WIDTH,
             initial_indent=prefix,
             subsequent_indent=" " * len(prefix),
         )
-    lines += ["", f"Total length: {mmss(sheet['duration_s'])}"]
+    lines += ["", f"Total length: {mmss(sheet.duration_s)}"]
     return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------- chapters
 
 
-def chapters_json(sheet: dict[str, Any]) -> str:
+def chapters_json(sheet: CueSheet) -> str:
     """Chapters in the Podcasting 2.0 JSON chapters format, for ``podcast:chapters``."""
     chapters = [
-        {"startTime": round(c["start_s"], 3), "endTime": round(c["end_s"], 3), "title": c["title"]}
-        for c in sheet.get("chapters") or []
+        {"startTime": round(c.start_s, 3), "endTime": round(c.end_s, 3), "title": c.title}
+        for c in sheet.chapters
     ]
     return (
         json.dumps(
@@ -126,7 +124,7 @@ def chapters_json(sheet: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
-SIDECARS: dict[str, Callable[[dict[str, Any]], str]] = {".vtt": vtt, ".txt": script_text}
+SIDECARS: dict[str, Callable[[CueSheet], str]] = {".vtt": vtt, ".txt": script_text}
 """What ``build`` writes beside ``<slug>.mp3``: suffix, and how its text is made."""
 
 

@@ -6,37 +6,16 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-from mutagen.id3 import (
-    APIC,
-    CHAP,
-    COMM,
-    CTOC,
-    ID3,
-    SYLT,
-    TALB,
-    TCON,
-    TDRC,
-    TIT2,
-    TIT3,
-    TLAN,
-    TLEN,
-    TPE1,
-    TSSE,
-    USLT,
-    WOAS,
-    CTOCFlags,
-    Encoding,
-    ID3NoHeaderError,
-    PictureType,
-)
+from typing import TYPE_CHECKING, Any
 
 from .constants import package_version
-from .cover import cover_png
 from .durations import format_duration, mmss
-from .sidecars import attribution, one_line, spoken_cues
+from .sidecars import attribution, one_line
+
+if TYPE_CHECKING:
+    from mutagen.id3 import ID3
+
+    from .cuesheet import CueSheet, Source
 
 DEFAULT_ALBUM = "audioroutine"
 DEFAULT_ARTIST = "audioroutine"
@@ -83,18 +62,11 @@ def id3_language(lang: str) -> str:
     return base if len(base) == 3 else _ISO_639_2.get(base, "und")
 
 
-def artist_for(
-    override: str | None, routine_artist: str | None, source: dict[str, Any] | None
-) -> str:
-    """``--artist``, else the routine's ``artist``, else its source's author (or publication)."""
-    source = source or {}
-    return (
-        override
-        or routine_artist
-        or source.get("author")
-        or source.get("publication")
-        or DEFAULT_ARTIST
-    )
+def artist_for(override: str | None, routine_artist: str | None, source: Source | None) -> str:
+    """The build's ``artist`` option, else the routine's ``artist``, else its source's author (or
+    publication)."""
+    from_source = (source.author or source.publication) if source else None
+    return override or routine_artist or from_source or DEFAULT_ARTIST
 
 
 def build_year() -> str:
@@ -124,24 +96,19 @@ def _dose(exercise: dict[str, Any]) -> str:
     return f"{exercise['name']}: {', '.join(parts) or '-'}"
 
 
-def settings_comment(sheet: dict[str, Any]) -> str:
+def settings_comment(sheet: CueSheet) -> str:
     """What the MP3 was made with, for anyone who wants to make it again: engine, voice, settings,
     each exercise's dose, loudness."""
-    settings = sheet.get("settings") or {}
     lines = [
         f"Made with audioroutine {package_version()}",
-        f"Voice: {sheet['engine']} ({sheet['voice']}), language {sheet.get('lang', '')}",
-        "Settings: " + ", ".join(f"{key} {_setting(value)}" for key, value in settings.items()),
-        "Exercises: " + "; ".join(_dose(e) for e in sheet.get("exercises") or []),
+        f"Voice: {sheet.engine} ({sheet.voice}), language {sheet.lang}",
+        "Settings: " + ", ".join(f"{key} {_setting(value)}" for key, value in sheet.settings.items()),
+        "Exercises: " + "; ".join(_dose(e.as_dict()) for e in sheet.exercises),
+        f"Loudness: {sheet.loudness.target_lufs:g} LUFS (gain {sheet.loudness.gain_db:+g} dB)",
     ]
-    loudness = sheet.get("loudness")
-    if loudness:
-        lines.append(
-            f"Loudness: {loudness['target_lufs']:g} LUFS (gain {loudness['gain_db']:+g} dB)"
-        )
-    if sheet.get("source"):
-        lines.append(f"Source: {attribution(sheet['source'])}")
-    lines.append(f"Length: {mmss(sheet['duration_s'])}")
+    if sheet.source is not None and not sheet.source.empty:
+        lines.append(f"Source: {attribution(sheet.source)}")
+    lines.append(f"Length: {mmss(sheet.duration_s)}")
     return "\n".join(lines)
 
 
@@ -153,18 +120,15 @@ def _setting(value: Any) -> str:
     return str(value)
 
 
-def routine_cover(sheet: dict[str, Any]) -> bytes:
+def routine_cover(sheet: CueSheet) -> bytes:
     """The routine's cover: its title, when to do it, length and exercises, and its chapters'
     lengths drawn as a waveform."""
-    chapters = sheet.get("chapters") or []
-    count = len(sheet.get("exercises") or [])
-    bottom = f"{mmss(sheet['duration_s'])}  ·  {count} exercise{'' if count == 1 else 's'}"
-    return cover_png(
-        sheet["title"],
-        top=sheet.get("when") or "",
-        bottom=bottom,
-        bars=[c["end_s"] - c["start_s"] for c in chapters],
-    )
+    from .cover import cover_png  # Pillow: loaded only to draw
+
+    count = len(sheet.exercises)
+    bottom = f"{mmss(sheet.duration_s)}  ·  {count} exercise{'' if count == 1 else 's'}"
+    bars = [c.end_s - c.start_s for c in sheet.chapters]
+    return cover_png(sheet.title, top=sheet.when or "", bottom=bottom, bars=bars)
 
 
 @dataclass(frozen=True)
@@ -175,89 +139,68 @@ class TagText:
     album: str = DEFAULT_ALBUM
 
 
-def routine_tags(sheet: dict[str, Any], names: TagText, cover: bytes | None = None) -> ID3:
+def routine_tags(sheet: CueSheet, names: TagText, cover: bytes | None = None) -> ID3:
     """Every tag for the routine's MP3, from its cue sheet."""
-    lang = id3_language(sheet.get("lang") or "en")
-    utf8 = Encoding.UTF8
-    tags = ID3()
-    tags.add(TIT2(encoding=utf8, text=[sheet["title"]]))
-    if sheet.get("description"):
-        tags.add(TIT3(encoding=utf8, text=[one_line(sheet["description"])]))
-    tags.add(TPE1(encoding=utf8, text=[names.artist]))
-    tags.add(TALB(encoding=utf8, text=[names.album]))
-    tags.add(TCON(encoding=utf8, text=[GENRE]))
-    tags.add(TDRC(encoding=utf8, text=[build_year()]))
-    tags.add(TLAN(encoding=utf8, text=[lang]))
-    tags.add(TLEN(encoding=utf8, text=[str(ms(sheet["duration_s"]))]))
-    tags.add(TSSE(encoding=utf8, text=[f"audioroutine {package_version()}"]))
-    tags.add(COMM(encoding=utf8, lang=lang, desc="", text=[settings_comment(sheet)]))
-    link = (sheet.get("source") or {}).get("link")
-    if link:
-        tags.add(WOAS(url=link))
-    tags.add(
-        APIC(
-            encoding=utf8,
-            mime="image/png",
-            type=PictureType.COVER_FRONT,
-            desc="Cover",
-            data=cover if cover is not None else routine_cover(sheet),
-        )
-    )
+    from mutagen import id3  # loaded only to tag
+
+    lang = id3_language(sheet.lang or "en")
+    utf8 = id3.Encoding.UTF8
+    tags = id3.ID3()
+    tags.add(id3.TIT2(encoding=utf8, text=[sheet.title]))
+    if sheet.description:
+        tags.add(id3.TIT3(encoding=utf8, text=[one_line(sheet.description)]))
+    tags.add(id3.TPE1(encoding=utf8, text=[names.artist]))
+    tags.add(id3.TALB(encoding=utf8, text=[names.album]))
+    tags.add(id3.TCON(encoding=utf8, text=[GENRE]))
+    tags.add(id3.TDRC(encoding=utf8, text=[build_year()]))
+    tags.add(id3.TLAN(encoding=utf8, text=[lang]))
+    tags.add(id3.TLEN(encoding=utf8, text=[str(ms(sheet.duration_s))]))
+    tags.add(id3.TSSE(encoding=utf8, text=[f"audioroutine {package_version()}"]))
+    tags.add(id3.COMM(encoding=utf8, lang=lang, desc="", text=[settings_comment(sheet)]))
+    if sheet.source is not None and sheet.source.link:
+        tags.add(id3.WOAS(url=sheet.source.link))
+    picture = cover if cover is not None else routine_cover(sheet)
+    tags.add(id3.APIC(encoding=utf8, mime="image/png", type=id3.PictureType.COVER_FRONT, desc="Cover", data=picture))
+    _add_chapters(tags, sheet)
+    _add_lyrics(tags, sheet, lang)
+    return tags
+
+
+def _add_chapters(tags: ID3, sheet: CueSheet) -> None:
+    """One CHAP frame per exercise, and the table of contents (CTOC) that lists them in order."""
+    from mutagen import id3
 
     chapter_ids = []
-    for number, chapter in enumerate(sheet.get("chapters") or []):
+    for number, chapter in enumerate(sheet.chapters):
         element_id = f"ch{number}"
         chapter_ids.append(element_id)
         tags.add(
-            CHAP(
+            id3.CHAP(
                 element_id=element_id,
-                start_time=ms(chapter["start_s"]),
-                end_time=ms(chapter["end_s"]),
+                start_time=ms(chapter.start_s),
+                end_time=ms(chapter.end_s),
                 start_offset=NO_OFFSET,
                 end_offset=NO_OFFSET,
-                sub_frames=[TIT2(encoding=utf8, text=[chapter["title"]])],
+                sub_frames=[id3.TIT2(encoding=id3.Encoding.UTF8, text=[chapter.title])],
             )
         )
     if chapter_ids:
         tags.add(
-            CTOC(
+            id3.CTOC(
                 element_id=TOC_ID,
-                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
                 child_element_ids=chapter_ids,
-                sub_frames=[TIT2(encoding=utf8, text=[sheet["title"]])],
+                sub_frames=[id3.TIT2(encoding=id3.Encoding.UTF8, text=[sheet.title])],
             )
         )
 
-    cues = spoken_cues(sheet)
-    tags.add(
-        USLT(encoding=utf8, lang=lang, desc="", text="\n".join(one_line(c["text"]) for c in cues))
-    )
-    tags.add(
-        SYLT(
-            encoding=utf8,
-            lang=lang,
-            format=SYLT_MS,
-            type=SYLT_LYRICS,
-            desc="",
-            text=[(one_line(c["text"]), ms(c["start_s"])) for c in cues],
-        )
-    )
-    return tags
 
+def _add_lyrics(tags: ID3, sheet: CueSheet, lang: str) -> None:
+    """The spoken script as lyrics (USLT), and synchronized to the millisecond (SYLT)."""
+    from mutagen import id3
 
-def read_cover(mp3: Path) -> bytes | None:
-    """The front cover embedded in ``mp3``, if any."""
-    try:
-        tags = ID3(mp3)
-    except ID3NoHeaderError:
-        return None
-    pictures = tags.getall("APIC")
-    return pictures[0].data if pictures else None
-
-
-def read_artist(mp3: Path) -> str | None:
-    try:
-        frame = ID3(mp3).get("TPE1")
-    except ID3NoHeaderError:
-        return None
-    return str(frame.text[0]) if frame and frame.text else None
+    cues = sheet.spoken()
+    lines = [one_line(cue.text) for cue in cues]
+    tags.add(id3.USLT(encoding=id3.Encoding.UTF8, lang=lang, desc="", text="\n".join(lines)))
+    synced = [(line, ms(cue.start_s)) for line, cue in zip(lines, cues, strict=True)]
+    tags.add(id3.SYLT(encoding=id3.Encoding.UTF8, lang=lang, format=SYLT_MS, type=SYLT_LYRICS, desc="", text=synced))
