@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 from audioroutine import BuildOptions, Overrides, build, load_routine
 from audioroutine.cli import app
 from audioroutine.engines.piper_engine import PiperEngine
-from audioroutine.errors import InputError, RoutineError
+from audioroutine.errors import InputError, OptionError, RoutineError
 from audiotools import decode, sheet
 
 ROUTINE = """\
@@ -30,6 +30,11 @@ def routine(tmp_path):
     path = tmp_path / "calf-care.yaml"
     path.write_text(ROUTINE)
     return path
+
+
+def as_shown(error: InputError) -> str:
+    """The message as the command line shows it: an option's error names its flag (``--hold 0s: …``)."""
+    return error.describe("--" + error.option) if isinstance(error, OptionError) else str(error)
 
 
 def holds(loaded):
@@ -96,7 +101,37 @@ def test_bad_overrides_are_errors_that_name_the_override(routine, overrides, wor
     with pytest.raises(InputError) as error:
         load_routine(routine, overrides)
     for word in words:
-        assert word in str(error.value)
+        assert word in as_shown(error.value)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "option", "value", "detail"),
+    [
+        (Overrides(hold="0s"), "hold", "0s", "must be longer than zero"),
+        (Overrides(rest="soon"), "rest", "soon", "'soon' is not a duration"),
+        (Overrides(scale=100.0), "scale", 100.0, "choose a factor between 0.1 and 10"),
+        (Overrides(hold="40m", scale=2.0), "scale", 2.0, "exercises[1] (Calf stretch).hold: is over one hour"),
+        (Overrides(assignments=("calf-stretch.hold=abc",)), "set", "calf-stretch.hold=abc",
+         "exercises[1] (Calf stretch).hold: 'abc' is not a duration"),
+        (Overrides(assignments=("calf-stretch",)), "set", "calf-stretch", "write it as KEY=VALUE"),
+        (Overrides(assignments=("settings.breath=0s",)), "set", "settings.breath=0s", "settings.breath: "),
+    ],
+)
+def test_an_options_error_names_the_option_and_its_value_not_a_flag(routine, overrides, option, value, detail):
+    with pytest.raises(OptionError) as error:
+        load_routine(routine, overrides)
+    assert (error.value.option, error.value.value) == (option, value)
+    assert error.value.detail.startswith(detail)
+    assert "--" not in str(error.value)
+
+
+def test_an_overrides_files_error_is_a_routine_error_at_its_line(routine, tmp_path):
+    mine = tmp_path / "my-holds.yaml"
+    mine.write_text("settings:\n  rest: 25s\nexercises:\n  calf-stretch:\n    hold: abc\n")
+    with pytest.raises(RoutineError) as error:
+        load_routine(routine, Overrides(files=(mine,)))
+    assert (error.value.path, error.value.line) == (mine, 5)
+    assert error.value.field == "exercises[1] (Calf stretch).hold"
 
 
 def test_bad_overrides_file_names_its_line(routine, tmp_path):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .build import BuildResult, build
 from .errors import AudioRoutineError, InputError, RoutineError
-from .loader import Overrides, load_routine
+from .loader import load_routine
 from .options import BuildOptions
+from .overrides import Overrides
 from .show import show
 
 __all__ = [

@@ -12,9 +12,9 @@ import typer
 
 from .build import BuildResult, build
 from .durations import mmss
-from .errors import AudioRoutineError
-from .loader import Overrides
+from .errors import AudioRoutineError, OptionError
 from .options import BuildOptions
+from .overrides import Overrides
 from .planning import all_routine_names, plan_routines
 from .show import show
 
@@ -32,7 +32,9 @@ T = TypeVar("T")
 
 
 def _fail(exc: AudioRoutineError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    message = exc.describe("--" + exc.option) if isinstance(exc, OptionError) else exc.message
+    hint = f"\n  hint: {exc.hint}" if exc.hint else ""
+    typer.echo(f"error: {message}{hint}", err=True)
     return typer.Exit(exc.exit_code)
 
 

@@ -16,11 +16,10 @@ from pydantic import (
     model_validator,
 )
 
+from .doses import check_dose
 from .durations import DurationSyntaxError, Hold, format_duration, parse_duration, parse_hold
 
 MAX_HOLD_S = 3600.0
-DOSES = ("hold", "work", "reps", "flow")
-"""An exercise has exactly one of these."""
 
 
 def _duration(value: object) -> float:
@@ -178,18 +177,7 @@ class Exercise(_Strict):
 
     @model_validator(mode="after")
     def _one_dose(self) -> Exercise:
-        doses = [name for name in DOSES if getattr(self, name) is not None]
-        if not doses:
-            raise ValueError("needs a dose: hold (like 30s or 6 breaths), work (like 1m), reps, or flow")
-        if len(doses) > 1:
-            raise ValueError(f"has more than one dose ({' and '.join(doses)}); choose one")
-        for key in ("rep_time", "lower", "window"):
-            if getattr(self, key) is not None and self.reps is None:
-                raise ValueError(f"{key} goes with reps")
-        if self.rep_time is not None and self.window is not None:
-            raise ValueError("reps are either counted (rep_time) or at your own pace (window)")
-        if self.lower is not None and self.rep_time is None:
-            raise ValueError("lower needs rep_time, the time of the lifting part")
+        check_dose(self)  # exactly one dose, with only its own keys (the table in doses.py)
         return self
 
     @property

@@ -9,8 +9,9 @@ from .audio import chime
 from .cache import ClipCache
 from .constants import SAMPLE_RATE
 from .errors import InputError
-from .loader import LoadedRoutine, available_routines, find_routine, load_routine
+from .loader import LoadedRoutine, load_routine
 from .options import BuildOptions
+from .routine_files import available_routines, find_routine
 from .script import Script, render_script
 from .templates import CueTemplates
 from .timeline import build_timeline

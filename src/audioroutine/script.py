@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from .doses import dose_of
 from .model import Exercise, Routine, Settings, Variation
 from .templates import CueTemplates
 
@@ -85,7 +86,9 @@ class Script:
         return list(seen)
 
 
-class _Writer:
+class ScriptWriter:
+    """Writes a routine's segments; the doses' own writers (``doses.py``) use its helpers."""
+
     def __init__(self, routine: Routine, templates: CueTemplates, total_seconds: float) -> None:
         self.routine = routine
         self.settings = routine.settings
@@ -118,7 +121,7 @@ class _Writer:
         overlays.sort(key=lambda o: o.offset)
         return Silence(seconds, kind, where, tuple(overlays))
 
-    # -- doses ------------------------------------------------------------------------------
+    # -- doses (written by the table in doses.py) -------------------------------------------
 
     def callouts(self, seconds: float, where: Where) -> list[Overlay]:
         """ "Halfway" and "… seconds left" on long timed holds, clear of the countdown."""
@@ -136,67 +139,9 @@ class _Writer:
                 taken.append(offset)
         return found
 
-    def work(self, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
-        yield from self.say("work", where, seconds=exercise.work, exercise=exercise)
-        yield self.timed(exercise.work, "work", where, extra=self.callouts(exercise.work, where))
-        yield from self.say("work_end", where, last=last)
-
-    def hold(self, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
-        hold = exercise.hold
-        seconds = hold.length(self.settings.breath)
-        yield from self.say("hold", where, hold=hold, exercise=exercise)
-        extra: list[Overlay] = []
-        if hold.breaths is not None:
-            if self.settings.breath_cues:
-                half = self.settings.breath / 2
-                for b in range(hold.breaths):
-                    start = b * self.settings.breath
-                    extra += self.overlay(start, "breathe_in", "breath", where, breath=b + 1)
-                    extra += self.overlay(start + half, "breathe_out", "breath", where, breath=b + 1)
-            yield self.timed(seconds, "hold", where, counted=False, extra=extra)
-        else:
-            yield self.timed(seconds, "hold", where, extra=self.callouts(seconds, where))
-        yield from self.say("hold_end", where, last=last)
-
-    def reps(self, exercise: Exercise, where: Where) -> Iterator[Segment]:
-        reps = exercise.reps
-        if exercise.rep_time is None:
-            window = exercise.window or 3.0 * reps
-            yield from self.say("reps_own_pace", where, reps=reps, window=window, exercise=exercise)
-            yield self.timed(window, "reps", where)
-        else:
-            cycle = exercise.rep_time + (exercise.lower or 0.0)
-            yield from self.say("reps_counted", where, reps=reps, lower=exercise.lower, exercise=exercise)
-            extra: list[Overlay] = []
-            for k in range(reps):
-                rep_where = replace(where, rep=k + 1)
-                extra += self.overlay(k * cycle, "rep", "rep", rep_where, number=k + 1, reps=reps)
-                if exercise.lower:
-                    extra += self.overlay(k * cycle + exercise.rep_time, "lower", "tempo", rep_where)
-            yield self.timed(cycle * reps, "reps", where, counted=False, extra=extra)
-        yield from self.say("reps_end", where)
-
-    def flow(self, exercise: Exercise, where: Where) -> Iterator[Segment]:
-        yield from self.say("flow", where, rounds=exercise.rounds, exercise=exercise)
-        for r in range(1, exercise.rounds + 1):
-            round_where = replace(where, rep=r)
-            if exercise.rounds > 1:
-                yield from self.say("flow_round", round_where, number=r, rounds=exercise.rounds)
-            offset, extra = 0.0, []
-            for step in exercise.flow:
-                extra += self.overlay(offset, "flow_step", "pose", round_where, step=step)
-                offset += step.breaths * self.settings.breath
-            yield self.timed(offset, "flow", round_where, counted=False, extra=extra)
-
     def dose(self, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
-        if exercise.hold is not None:
-            yield from self.hold(exercise, where, last)
-        elif exercise.work is not None:
-            yield from self.work(exercise, where, last)
-        elif exercise.reps is not None:
-            yield from self.reps(exercise, where)
-        else:
-            yield from self.flow(exercise, where)
+        """The exercise's dose (a hold, timed work, reps or a flow), written as its kind says."""
+        yield from dose_of(exercise).write(self, exercise, where, last)
 
     # -- structure --------------------------------------------------------------------------
 
@@ -255,6 +200,6 @@ class _Writer:
 
 def render_script(routine: Routine, templates: CueTemplates, total_seconds: float = 0.0) -> Script:
     """The script of a routine. ``total_seconds`` is the length the intro announces."""
-    segments = tuple(_Writer(routine, templates, total_seconds).segments())
+    segments = tuple(ScriptWriter(routine, templates, total_seconds).segments())
     titles = {exercise.key: exercise.name for exercise in routine.exercises}
     return Script(segments, routine.settings, titles)
