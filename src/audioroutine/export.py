@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mutagen.id3 import ID3
 
 from .cuesheet import Chapter, Cue, CueSheet, ExerciseSummary, Loudness, Source, frozen
+from .doses import dose_summary
 from .sidecars import SIDECARS, write_text_files
 from .tags import DEFAULT_ALBUM, TagText, artist_for, routine_cover, routine_tags
 
@@ -56,32 +57,13 @@ def cue_sheet(loaded: LoadedRoutine, timeline: Timeline, engine: Engine, fingerp
         voice=engine.voice,
         lang=engine.lang,
         settings=frozen(routine.settings.model_dump(mode="json")),
-        exercises=tuple(ExerciseSummary(e.key, e.name, frozen(_dose(e, routine.settings.breath)))
+        exercises=tuple(ExerciseSummary(e.key, e.name, frozen(dose_summary(e, routine.settings.breath)))
                         for e in routine.exercises),
         fingerprint=fingerprint,
         chapters=tuple(Chapter(c.id, c.title, _s(c.start, rate), _s(c.end, rate)) for c in timeline.chapters),
         cues=tuple(_cue(e, rate) for e in sorted(timeline.events, key=lambda e: (e.start, e.text is not None))),
         loudness=loudness,
     )
-
-
-def _dose(exercise, breath: float) -> dict[str, Any]:
-    dose: dict[str, Any] = {"sets": exercise.sets}
-    if exercise.hold is not None:
-        dose["hold"] = str(exercise.hold)
-        dose["hold_s"] = round(exercise.hold.length(breath), 3)
-    if exercise.work is not None:
-        dose["work_s"] = round(exercise.work, 3)
-    if exercise.reps is not None:
-        dose["reps"] = exercise.reps
-    if exercise.flow is not None:
-        dose["flow_steps"] = len(exercise.flow)
-        dose["rounds"] = exercise.rounds
-    if exercise.sides:
-        dose["sides"] = list(exercise.sides)
-    if exercise.variations:
-        dose["variations"] = [v.name for v in exercise.variations]
-    return dose
 
 
 @dataclass(frozen=True)

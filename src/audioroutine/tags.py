@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .constants import package_version
+from .doses import dose_label
 from .durations import format_duration, mmss
 from .sidecars import attribution, one_line
 
@@ -80,22 +81,6 @@ def ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
 
-def _dose(exercise: dict[str, Any]) -> str:
-    dose = exercise.get("dose") or {}
-    parts = []
-    if dose.get("sets", 1) > 1:
-        parts.append(f"{dose['sets']} sets")
-    if "hold" in dose:
-        parts.append(dose["hold"])
-    if "reps" in dose:
-        parts.append(f"{dose['reps']} reps")
-    if "flow_steps" in dose:
-        parts.append(f"{dose['rounds']} x {dose['flow_steps']} steps")
-    if dose.get("sides"):
-        parts.append("sides " + "/".join(dose["sides"]))
-    return f"{exercise['name']}: {', '.join(parts) or '-'}"
-
-
 def settings_comment(sheet: CueSheet) -> str:
     """What the MP3 was made with, for anyone who wants to make it again: engine, voice, settings,
     each exercise's dose, loudness."""
@@ -103,7 +88,7 @@ def settings_comment(sheet: CueSheet) -> str:
         f"Made with audioroutine {package_version()}",
         f"Voice: {sheet.engine} ({sheet.voice}), language {sheet.lang}",
         "Settings: " + ", ".join(f"{key} {_setting(value)}" for key, value in sheet.settings.items()),
-        "Exercises: " + "; ".join(_dose(e.as_dict()) for e in sheet.exercises),
+        "Exercises: " + "; ".join(dose_label(e.name, e.dose) for e in sheet.exercises),
         f"Loudness: {sheet.loudness.target_lufs:g} LUFS (gain {sheet.loudness.gain_db:+g} dB)",
     ]
     if sheet.source is not None and not sheet.source.empty:
