@@ -115,6 +115,9 @@ def test_template_syntax_error_names_file_and_line(tmp_path: Path):
 
 
 def test_missing_template_lists_the_set(tmp_path: Path):
+    # A partial folder falls back on the built-in set; a language with none of its own cannot.
+    (tmp_path / "xq").mkdir()
+    (tmp_path / "xq" / "count.j2").write_text("{{ number }}")
     with pytest.raises(TemplateError) as error:
-        CueTemplates("en", tmp_path).check()
+        CueTemplates("xq", tmp_path).check()
     assert "missing cue template" in str(error.value)

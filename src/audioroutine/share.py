@@ -21,7 +21,7 @@ import jinja2
 from .build import BuildResult, Log, build
 from .constants import package_version
 from .cover import FEED_COVER_SIZE, cover_png
-from .errors import InputError
+from .errors import InputError, Note, OptionError, option
 from .model import slugify
 from .options import BuildOptions
 from .planning import plan_routines
@@ -104,8 +104,8 @@ class ShareResult:
     zip: Path
     routines: list[SharedRoutine]
     base_url: str | None
-    notes: list[str]
-    """Things to tell the person sharing (e.g. that podcast apps need ``--base-url``)."""
+    notes: list[Note]
+    """Things to tell the person sharing (e.g. that podcast apps need a ``base_url``)."""
 
 
 def _base_url(base_url: str | None) -> str | None:
@@ -113,8 +113,8 @@ def _base_url(base_url: str | None) -> str | None:
         return None
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(
-            f"--base-url {base_url!r} is not a web address",
+        raise OptionError(
+            f"{option('base_url')} {base_url!r} is not a web address", option="base_url", value=base_url,
             hint="give the address the folder will be served from, e.g. https://example.org/run-club/",
         )
     return base_url if base_url.endswith("/") else base_url + "/"
@@ -205,7 +205,8 @@ def share(
     """
     title = " ".join(title.split())
     if not title:
-        raise InputError("the share needs a --title, e.g. --title 'Tuesday Run Club'")
+        raise OptionError(f"the share needs a {option('title')}, e.g. {option('title')} 'Tuesday Run Club'",
+                          option="title")
     base = _base_url(base_url)
     out = Path(out)
     names = _unique(names)
@@ -285,8 +286,8 @@ def share(
 
     notes = []
     if base is None:
-        notes.append(
+        notes.append(Note(
             f"{FEED} uses relative links: podcast apps need the folder's web address; "
-            "host the folder and share again with --base-url https://…/"
-        )
+            f"host the folder and share again with {option('base_url')} https://…/"
+        ))
     return ShareResult(out, title, out / INDEX, out / FEED, zip_final, routines, base, notes)
