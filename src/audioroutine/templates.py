@@ -4,11 +4,11 @@ is read from disk."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,36 @@ def _chain(lang: str, user: Path | None) -> list[Path]:
     )
 
 
+def say_number(number: Any, lang: str) -> str:
+    """The ``words`` filter: a number in words, in the language (English where num2words lacks it)."""
+    try:
+        value = float(number)
+    except (TypeError, ValueError):
+        raise TemplateError(f"the words filter needs a number, got {number!r}") from None
+    value = int(value) if value == int(value) else value
+    try:
+        return num2words(value, lang=lang.split("-")[0])
+    except NotImplementedError:
+        return num2words(value, lang="en")
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(lang: str, folders: tuple[Path, ...]) -> SandboxedEnvironment:
+    """One sandboxed environment per language and folder chain in a process, so that listing or
+    sharing many routines compiles each template once, not once per routine (jinja reloads a
+    template whose file has changed since)."""
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters["words"] = functools.partial(say_number, lang=lang)
+    env.filters["parts"] = duration_parts
+    return env
+
+
 class CueTemplates:
     """The cue templates of one language: a ``jinja2.ChoiceLoader`` over the folders of
     :func:`template_folders`, so a user's folder needs only the templates it changes."""
@@ -99,16 +129,7 @@ class CueTemplates:
         """The first folder searched (for a user's folder, where a new template would go)."""
         self.lang = lang
         log.info("cue templates for %s from %s", lang, ", ".join(map(str, self.folders)))
-        env = SandboxedEnvironment(
-            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in self.folders]),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=False,
-            extensions=["jinja2.ext.do"],
-        )
-        env.filters["words"] = self._words
-        env.filters["parts"] = duration_parts
-        self._env = env
+        self._env = _environment(lang, tuple(self.folders))
 
     def files(self) -> dict[str, Path]:
         """Every template name (``hold.j2``, ``_macros.j2``…) and the file that gives it."""
@@ -118,23 +139,12 @@ class CueTemplates:
                 found.setdefault(path.name, path)
         return found
 
-    def _words(self, number: Any) -> str:
-        try:
-            value = float(number)
-        except (TypeError, ValueError):
-            raise TemplateError(f"the words filter needs a number, got {number!r}") from None
-        value = int(value) if value == int(value) else value
-        try:
-            return num2words(value, lang=self.lang.split("-")[0])
-        except NotImplementedError:
-            return num2words(value, lang="en")
-
     def check(self) -> None:
         """Compile every cue template, so a broken one is reported before any work is done."""
         for name in CUE_TEMPLATES:
             self._template(name)
 
-    @cached_property
+    @functools.cached_property
     def digest(self) -> str:
         """Hash of the text of every template in use (each name's first file along the folders):
         a change to any wording makes builds stale."""
