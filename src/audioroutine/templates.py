@@ -102,10 +102,11 @@ def say_number(number: Any, lang: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(lang: str, folders: tuple[Path, ...]) -> SandboxedEnvironment:
-    """One sandboxed environment per language and folder chain in a process, so that listing or
-    sharing many routines compiles each template once, not once per routine (jinja reloads a
-    template whose file has changed since)."""
+def _environment(lang: str, folders: tuple[Path, ...], files: tuple[tuple[str, Path], ...]) -> SandboxedEnvironment:
+    """One sandboxed environment per language and set of template files in a process, so that
+    listing or sharing many routines compiles each template once, not once per routine. ``files``
+    (which file gives each name) is part of the key, so a file added over another makes a new
+    environment; jinja itself reloads a template whose file has changed."""
     env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
         undefined=jinja2.StrictUndefined,
@@ -129,7 +130,7 @@ class CueTemplates:
         """The first folder searched (for a user's folder, where a new template would go)."""
         self.lang = lang
         log.info("cue templates for %s from %s", lang, ", ".join(map(str, self.folders)))
-        self._env = _environment(lang, tuple(self.folders))
+        self._env = _environment(lang, tuple(self.folders), tuple(self.files().items()))
 
     def files(self) -> dict[str, Path]:
         """Every template name (``hold.j2``, ``_macros.j2``…) and the file that gives it."""
