@@ -61,7 +61,8 @@ def build_command(
                                                show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
     album: Annotated[str | None, typer.Option("--album", help="Album tag, e.g. your group's name.",
                                               show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.",
+                                               rich_help_panel=OUTPUT_PANEL)] = False,
     *,
     options: "BuildOptions",
 ) -> None:
@@ -187,7 +188,8 @@ def share_command(
                                                show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
     album: Annotated[str | None, typer.Option("--album", help="Album tag (default: the title).",
                                               show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild the MP3s even if nothing changed.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild the MP3s even if nothing changed.",
+                                               rich_help_panel=OUTPUT_PANEL)] = False,
     *,
     options: "BuildOptions",
 ) -> None:
