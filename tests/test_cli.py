@@ -133,3 +133,40 @@ def test_cache_info_clear_and_prune(tmp_path, build_piper, monkeypatch):
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(cache)])
     assert cleared.exit_code == 0
     assert "0 clips" in runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)]).stdout
+
+
+def _options(command: str) -> set[str]:
+    click_command = typer.main.get_command(app).commands[command]
+    return {name for param in click_command.params for name in param.opts}
+
+
+def test_build_show_and_share_take_the_same_build_options():
+    shared = {"--engine", "--voice", "--lang", "--tld", "--slow", "--templates", "--cache-dir", "--hold",
+              "--breath", "--rest", "--scale", "--set", "--overrides", "--no-chimes"}
+    for command in ("build", "show", "share"):
+        assert shared <= _options(command), command
+
+
+def test_verbose_says_what_was_chosen_and_why(tmp_path):
+    quiet = runner.invoke(app, ["show", "example-calf-care", "--cache-dir", str(tmp_path)])
+    loud = runner.invoke(app, ["-v", "show", "example-calf-care", "--cache-dir", str(tmp_path)])
+    assert quiet.exit_code == loud.exit_code == 0
+    assert quiet.stderr == "" and loud.stdout == quiet.stdout
+    assert "engine: piper (en_US-joe-medium) - not every phrase is cached for Google's voice" in loud.stderr
+    assert "cue templates for en from" in loud.stderr
+    again = runner.invoke(app, ["show", "example-calf-care", "--cache-dir", str(tmp_path)])
+    assert again.stderr == ""
+
+
+def test_library_messages_get_the_flags_of_the_command_line(tmp_path):
+    result = runner.invoke(app, ["share", "example-calf-care", "--title", "Club", "--base-url", "ftp://example.org/",
+                                 "--out", str(tmp_path / "club")])
+    assert result.exit_code == 2
+    assert "error: --base-url 'ftp://example.org/' is not a web address" in result.stderr
+
+
+def test_an_unknown_language_names_those_there_are(tmp_path):
+    result = runner.invoke(app, ["show", "example-calf-care", "--lang", "xq", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "error: there are no cue templates for the language 'xq'; languages available: en" in result.stderr
+    assert "--templates" in result.stderr

@@ -17,9 +17,9 @@ from audioroutine import BuildOptions
 from audioroutine.audio import chime
 from audioroutine.cuesheet import CUE_KINDS, Chapter, Cue, CueSheet, CueSheetError, ExerciseSummary, Loudness, Source
 from audioroutine.export import cue_sheet
-from audioroutine.loader import available_routines
 from audioroutine.model import Source as RoutineSource
 from audioroutine.planning import estimate_samples, plan_routines
+from audioroutine.routine_files import available_routines
 from audioroutine.timeline import build_timeline
 from sharetools import PLAIN_SLUG, write_routines
 from test_build import EVERY_CUE

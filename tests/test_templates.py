@@ -1,5 +1,6 @@
 """The cue templates: every spoken word, with numbers and durations said naturally."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from audioroutine.durations import Hold
 from audioroutine.errors import TemplateError
 from audioroutine.model import Exercise, Routine
-from audioroutine.templates import CUE_TEMPLATES, CueTemplates
+from audioroutine.templates import CUE_TEMPLATES, CueTemplates, builtin_templates_dir
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,69 @@ def test_template_syntax_error_names_file_and_line(tmp_path: Path):
 
 
 def test_missing_template_lists_the_set(tmp_path: Path):
+    # A partial folder falls back on the built-in set; a language with none of its own cannot.
+    (tmp_path / "xq").mkdir()
+    (tmp_path / "xq" / "count.j2").write_text("{{ number }}")
     with pytest.raises(TemplateError) as error:
-        CueTemplates("en", tmp_path).check()
+        CueTemplates("xq", tmp_path).check()
     assert "missing cue template" in str(error.value)
+
+
+BUILTIN = builtin_templates_dir() / "en"
+
+
+def test_a_partial_folder_changes_only_its_own_templates(tmp_path: Path):
+    (tmp_path / "count.j2").write_text("number {{ number | words }}")
+    mine = CueTemplates("en", tmp_path)
+    mine.check()
+    assert mine.render("count", number=3) == "number three"
+    assert mine.render("hold", hold=Hold(seconds=30)) == "Hold for thirty seconds."
+
+
+@pytest.mark.parametrize(
+    ("files", "lang", "said"),
+    [
+        ({"count.j2": "root", "en/count.j2": "en", "en-GB/count.j2": "en-GB"}, "en-GB", "en-GB"),
+        ({"count.j2": "root", "en/count.j2": "en"}, "en-GB", "en"),
+        ({"count.j2": "root", "fr/count.j2": "fr"}, "en-GB", "root"),
+        ({"fr/count.j2": "fr"}, "en-GB", "three"),
+    ],
+)
+def test_user_folder_then_language_then_base_language_then_built_in(tmp_path: Path, files, lang, said):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert CueTemplates(lang, tmp_path).render("count", number=3) == said
+
+
+def test_a_regional_language_falls_back_on_its_base():
+    assert CueTemplates("en-GB").folders == [BUILTIN]
+
+
+def test_an_unknown_language_is_named_with_those_available(tmp_path: Path):
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "count.j2").write_text("drei")
+    with pytest.raises(TemplateError) as error:
+        CueTemplates("xq", tmp_path)
+    assert "'xq'" in str(error.value) and "languages available: de, en" in str(error.value)
+
+
+def test_the_digest_covers_the_templates_in_use(tmp_path: Path):
+    builtin = CueTemplates("en")
+    old = hashlib.sha256()  # as before the folders: every file of the one folder, by name
+    for path in sorted(BUILTIN.glob("*.j2")):
+        old.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    assert builtin.digest == old.hexdigest()
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "count.j2").write_text("trois")  # another language's: not in use for en
+    assert CueTemplates("en", tmp_path).digest == builtin.digest
+    (tmp_path / "count.j2").write_text((BUILTIN / "count.j2").read_text() + " ")
+    assert CueTemplates("en", tmp_path).digest != builtin.digest
+
+
+def test_no_compiled_template_is_kept_on_disk(tmp_path: Path):
+    from audioroutine.options import BuildOptions
+    from audioroutine.planning import plan_routines
+
+    plan_routines(["example-calf-care"], BuildOptions(cache_dir=tmp_path / "cache"))
+    assert not (tmp_path / "cache").exists()

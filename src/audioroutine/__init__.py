@@ -1,28 +1,59 @@
-"""audioroutine: turn a stretching or mobility routine into one voice-guided, exactly timed MP3."""
+"""audioroutine: turn a stretching or mobility routine into one voice-guided, exactly timed MP3.
+
+The public names load on first use (PEP 562), so ``import audioroutine`` (and the command line's
+``list``, ``show`` and ``--help``) does not load numpy, the voices or the MP3 tagger.
+"""
 
 from __future__ import annotations
 
-from .build import BuildResult, build
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
 from .errors import AudioRoutineError, InputError, RoutineError
-from .loader import load_routine
-from .options import BuildOptions
-from .overrides import Overrides
-from .show import show
+
+if TYPE_CHECKING:
+    from .build import BuildResult, build
+    from .loader import load_routine
+    from .options import BuildOptions
+    from .overrides import Overrides
+    from .share import share
+    from .show import show
 
 __all__ = [
     "AudioRoutineError", "BuildOptions", "BuildResult", "InputError", "Overrides", "RoutineError",
     "__version__", "build", "load_routine", "share", "show",
 ]
 
+_LAZY = {
+    "build": "build", "BuildResult": "build", "show": "show", "share": "share",
+    "Overrides": "overrides", "load_routine": "loader", "BuildOptions": "options",
+}
+"""Public name -> the module (of this package) it comes from."""
 
-def __getattr__(name: str):
-    # share pulls in the cover renderer (Pillow): loaded on first use, not on every start.
-    if name == "share":
-        from .share import share
 
-        return share
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
     if name == "__version__":
         from .constants import package_version
 
         return package_version()
     raise AttributeError(f"module 'audioroutine' has no attribute {name!r}")
+
+
+class _Package(ModuleType):
+    """This package. Three public functions share their names with their modules (``build``,
+    ``show``, ``share``): the import system sets a submodule, once loaded, as an attribute of its
+    package, which would hide the function; here the function keeps the name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _LAZY.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -21,7 +21,7 @@ from .cache import ClipCache
 from .constants import EXPORT_VERSION, MP3_BITRATE, PREPARATION, SAMPLE_RATE, package_version
 from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, resolve_engine
-from .errors import InputError
+from .errors import OptionError, option
 from .mp3 import encode_routine
 from .options import BuildOptions
 from .planning import Plan, plan_routines
@@ -121,11 +121,13 @@ def _up_to_date(plan: Plan, options: BuildOptions, fp: str) -> BuildResult | Non
 
 
 def choose_engine(plans: Sequence[Plan], options: BuildOptions, cache: ClipCache) -> EngineChoice:
+    """The one engine for these routines (the auto policy may ask the network); the choice and its
+    reason are logged."""
     langs = {plan.loaded.routine.settings.lang for plan in plans}
     if len(langs) > 1:
-        raise InputError(
+        raise OptionError(
             f"these routines are in different languages ({', '.join(sorted(langs))}); "
-            "build them separately or choose one with --lang"
+            f"build them separately or choose one with {option('lang')}", option="lang",
         )
     return resolve_engine(
         options.engine, voice=options.voice, lang=langs.pop(), tld=options.tld, slow=options.slow,

@@ -12,7 +12,8 @@ from .overrides import Overrides
 class BuildOptions:
     engine: str = "auto"
     """``auto``, or an engine's name (``piper``, ``gtts``, ``espeak``)."""
-    voice: Path | None = None
+    voice: str | Path | None = None
+    """A voice of the engine: a Piper voice file, an espeak-ng voice name (see ``engines``)."""
     lang: str | None = None
     """Language of the cues; default the routine's own ``settings.lang``."""
     tld: str = "com"

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .audio import chime
-from .cache import ClipCache
 from .constants import SAMPLE_RATE
-from .errors import InputError
+from .errors import InputError, option
 from .loader import LoadedRoutine, load_routine
 from .options import BuildOptions
 from .routine_files import available_routines, find_routine
@@ -50,14 +49,13 @@ def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
     """Load, validate and render every routine before any audio work: bad input stops it all."""
     overrides = options.routine_overrides()
     if not names:
-        raise InputError("name at least one routine, or use --all")
+        raise InputError(f"name at least one routine, or use {option('all')}")
     loaded = [load_routine(find_routine(name), overrides) for name in names]
-    compiled = ClipCache(options.cache_dir).root / "templates"
     templates: dict[str, CueTemplates] = {}
     for routine in loaded:
         lang = routine.routine.settings.lang
         if lang not in templates:
-            templates[lang] = CueTemplates(lang, options.templates, compiled)
+            templates[lang] = CueTemplates(lang, options.templates)
             templates[lang].check()
     return [plan_routine(routine, templates[routine.routine.settings.lang]) for routine in loaded]
 

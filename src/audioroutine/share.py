@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .build import Log, build_plans
-from .errors import InputError
+from .errors import InputError, Note, OptionError, option
 from .options import BuildOptions
 from .planning import Plan, plan_routines
 from .sharepage import FEED, INDEX, Page, SharedRoutine, write_folder
@@ -28,8 +28,8 @@ class ShareResult:
     zip: Path
     routines: list[SharedRoutine]
     base_url: str | None
-    notes: list[str]
-    """Things to tell the person sharing (e.g. that podcast apps need ``--base-url``)."""
+    notes: list[Note]
+    """Things to tell the person sharing (e.g. that podcast apps need a ``base_url``)."""
 
 
 def _base_url(base_url: str | None) -> str | None:
@@ -37,8 +37,8 @@ def _base_url(base_url: str | None) -> str | None:
         return None
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(
-            f"--base-url {base_url!r} is not a web address",
+        raise OptionError(
+            f"{option('base_url')} {base_url!r} is not a web address", option="base_url", value=base_url,
             hint="give the address the folder will be served from, e.g. https://example.org/run-club/",
         )
     return base_url if base_url.endswith("/") else base_url + "/"
@@ -80,7 +80,8 @@ def share(
     """
     title = " ".join(title.split())
     if not title:
-        raise InputError("the share needs a --title, e.g. --title 'Tuesday Run Club'")
+        raise OptionError(f"the share needs a {option('title')}, e.g. {option('title')} 'Tuesday Run Club'",
+                          option="title")
     base = _base_url(base_url)
     out = Path(out)
     options = dataclasses.replace(options, out=out, album=options.album or title)
@@ -89,10 +90,10 @@ def share(
     results = build_plans(plans, options, log=log, progress=progress)
     routines = [SharedRoutine.of(result) for result in results]
     zip_path = write_folder(out, Page(title, description, options.artist, base), routines)
-    notes = []
+    notes: list[Note] = []
     if base is None:
-        notes.append(
+        notes.append(Note(
             f"{FEED} uses relative links: podcast apps need the folder's web address; "
-            "host the folder and share again with --base-url https://…/"
-        )
+            f"host the folder and share again with {option('base_url')} https://…/"
+        ))
     return ShareResult(out, title, out / INDEX, out / FEED, zip_path, routines, base, notes)

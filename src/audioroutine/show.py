@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from .audio import chime
 from .cache import ClipCache
+from .engines import Engine, resolve_engine
 from .options import BuildOptions
 from .planning import Plan, estimate_samples, plan_routines
-from .synthesis import missing_phrases
 from .timeline import Timeline, build_timeline
 
 
@@ -26,17 +26,15 @@ class ShownCue:
 def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timeline, list[ShownCue], str]:
     """The timed script with no audio work and no network: lengths come from the clip cache
     where present, otherwise from an estimate (marked)."""
-    from .engines.choose import make_engine
-
     plan = plan_routines([name], options)[0]
     cache = ClipCache(options.cache_dir)
-    lang = plan.loaded.routine.settings.lang
-    if options.engine == "auto" and options.voice is None:
-        engine = make_engine("gtts", lang=lang, tld=options.tld, slow=options.slow)
-        if missing_phrases([plan], engine, cache):
-            engine = make_engine("piper", lang=lang, slow=options.slow)
-    else:
-        engine = make_engine(options.engine, voice=options.voice, lang=lang, tld=options.tld, slow=options.slow)
+
+    def all_cached(engine: Engine) -> bool:
+        identity = engine.identity()
+        return all(cache.has(identity, text) for text in plan.script.phrases())
+
+    engine = resolve_engine(options.engine, voice=options.voice, lang=plan.loaded.routine.settings.lang,
+                            tld=options.tld, slow=options.slow, all_cached=all_cached, probe=False).engine
     identity = engine.identity()
     estimated: set[str] = set()
 

@@ -1,12 +1,14 @@
-"""Cue templates: every spoken word comes from a jinja2 template in ``scripts_templates/<lang>/``."""
+"""Cue templates: every spoken word comes from a jinja2 template in ``scripts_templates/<lang>/``,
+or from a user's folder over them. Templates are compiled in memory on each run: no compiled code
+is read from disk."""
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from num2words import num2words
 
-from .errors import TemplateError
+from .errors import OptionError, TemplateError, option
+
+log = logging.getLogger(__name__)
 
 TEMPLATE_SUFFIX = ".j2"
 CUE_TEMPLATES = (
@@ -51,78 +55,113 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
 
 
-class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept on disk between runs; a cache that cannot be written is skipped."""
+def template_folders(lang: str, user: Path | None = None) -> list[Path]:
+    """The folders searched for the cue templates of ``lang``, first match wins: the user's
+    ``<lang>/``, ``<base>/`` (``en`` for ``en-GB``) and the folder itself, then the built-in
+    ``<lang>/`` and ``<base>/``. Only folders that exist are listed."""
+    base = lang.split("-")[0]
+    langs = dict.fromkeys((lang, base))
+    builtin = builtin_templates_dir()
+    chain = [user / name for name in langs] + [user] if user is not None else []
+    chain += [builtin / name for name in langs]
+    return [folder for folder in dict.fromkeys(chain) if folder.is_dir()]
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+
+def languages(user: Path | None = None) -> list[str]:
+    """The languages with cue templates: the built-in ones and those in the user's folder."""
+    roots = [builtin_templates_dir(), *([user] if user is not None and user.is_dir() else [])]
+    return sorted({d.name for root in roots for d in root.iterdir() if d.is_dir() and any(d.glob("*.j2"))})
+
+
+def _chain(lang: str, user: Path | None) -> list[Path]:
+    """The folders for ``lang``; an unknown language or a missing user folder is an error."""
+    if user is not None and not user.is_dir():
+        raise OptionError("no such folder of cue templates", option="templates", value=user)
+    folders = template_folders(lang, user)
+    own_files = user is not None and any(user.glob(f"*{TEMPLATE_SUFFIX}"))
+    if own_files or any(folder != user for folder in folders):
+        return folders
+    raise TemplateError(
+        f"there are no cue templates for the language {lang!r}; languages available: {', '.join(languages(user))}",
+        hint=f"to speak another language, copy one language's templates into a folder, translate them "
+        f"and give that folder as {option('templates')}",
+    )
+
+
+def say_number(number: Any, lang: str) -> str:
+    """The ``words`` filter: a number in words, in the language (English where num2words lacks it)."""
+    try:
+        value = float(number)
+    except (TypeError, ValueError):
+        raise TemplateError(f"the words filter needs a number, got {number!r}") from None
+    value = int(value) if value == int(value) else value
+    try:
+        return num2words(value, lang=lang.split("-")[0])
+    except NotImplementedError:
+        return num2words(value, lang="en")
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(lang: str, folders: tuple[Path, ...], files: tuple[tuple[str, Path], ...]) -> SandboxedEnvironment:
+    """One sandboxed environment per language and set of template files in a process, so that
+    listing or sharing many routines compiles each template once, not once per routine. ``files``
+    (which file gives each name) is part of the key, so a file added over another makes a new
+    environment; jinja itself reloads a template whose file has changed."""
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters["words"] = functools.partial(say_number, lang=lang)
+    env.filters["parts"] = duration_parts
+    return env
 
 
 class CueTemplates:
-    """The cue templates of one language, from the built-in set or a folder of the user's.
+    """The cue templates of one language: a ``jinja2.ChoiceLoader`` over the folders of
+    :func:`template_folders`, so a user's folder needs only the templates it changes."""
 
-    ``compiled`` is a folder where compiled templates are kept between runs (jinja's bytecode
-    cache, keyed by each template's text), so a rebuild does not compile them again.
-    """
-
-    def __init__(self, lang: str = "en", directory: Path | None = None, compiled: Path | None = None) -> None:
-        base = Path(directory) if directory is not None else builtin_templates_dir()
-        folder = base / lang if (base / lang).is_dir() else base
-        if not folder.is_dir():
-            raise TemplateError(f"{base}: no template folder for language {lang!r}")
-        self.folder = folder
+    def __init__(self, lang: str = "en", directory: Path | None = None) -> None:
+        user = Path(directory) if directory is not None else None
+        self.folders = _chain(lang, user)
+        self.folder = self.folders[0]
+        """The first folder searched (for a user's folder, where a new template would go)."""
         self.lang = lang
-        bytecode = None
-        if compiled is not None:
-            try:
-                compiled.mkdir(parents=True, exist_ok=True)
-                bytecode = _QuietBytecodeCache(str(compiled))
-            except OSError:
-                bytecode = None
-        env = SandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(str(folder)),
-            bytecode_cache=bytecode,
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=False,
-            extensions=["jinja2.ext.do"],
-        )
-        env.filters["words"] = self._words
-        env.filters["parts"] = duration_parts
-        self._env = env
+        log.info("cue templates for %s from %s", lang, ", ".join(map(str, self.folders)))
+        self._env = _environment(lang, tuple(self.folders), tuple(self.files().items()))
 
-    def _words(self, number: Any) -> str:
-        try:
-            value = float(number)
-        except (TypeError, ValueError):
-            raise TemplateError(f"the words filter needs a number, got {number!r}") from None
-        value = int(value) if value == int(value) else value
-        try:
-            return num2words(value, lang=self.lang.split("-")[0])
-        except NotImplementedError:
-            return num2words(value, lang="en")
+    def files(self) -> dict[str, Path]:
+        """Every template name (``hold.j2``, ``_macros.j2``…) and the file that gives it."""
+        found: dict[str, Path] = {}
+        for folder in self.folders:
+            for path in sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")):
+                found.setdefault(path.name, path)
+        return found
 
     def check(self) -> None:
         """Compile every cue template, so a broken one is reported before any work is done."""
         for name in CUE_TEMPLATES:
             self._template(name)
 
-    @cached_property
+    @functools.cached_property
     def digest(self) -> str:
-        """Hash of every template's text: a change to any wording makes builds stale."""
+        """Hash of the text of every template in use (each name's first file along the folders):
+        a change to any wording makes builds stale."""
         sha = hashlib.sha256()
-        for path in sorted(self.folder.glob(f"*{TEMPLATE_SUFFIX}")):
-            sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        for name, path in sorted(self.files().items()):
+            sha.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         return sha.hexdigest()
 
     def _template(self, name: str) -> jinja2.Template:
         filename = name + TEMPLATE_SUFFIX
         try:
             return self._env.get_template(filename)
-        except jinja2.TemplateNotFound:
+        except jinja2.TemplateNotFound as exc:
+            where = self.folder / filename if exc.name == filename else exc.name
             raise TemplateError(
-                f"{self.folder / filename}: missing cue template {filename!r}",
+                f"{where}: missing cue template {exc.name!r} (looked in {', '.join(map(str, self.folders))})",
                 hint=f"a template set needs: {', '.join(n + TEMPLATE_SUFFIX for n in CUE_TEMPLATES)}",
             ) from None
         except jinja2.TemplateSyntaxError as exc:
@@ -132,18 +171,17 @@ class CueTemplates:
     def render(self, name: str, **context: Any) -> str:
         """The words of one cue, on one line."""
         template = self._template(name)
+        where = template.filename or name + TEMPLATE_SUFFIX
         try:
             return _clean(template.render(**context))
         except jinja2.UndefinedError as exc:
             raise TemplateError(
-                f"{self.folder / (name + TEMPLATE_SUFFIX)}: {exc.message}",
+                f"{where}: {exc.message}",
                 hint=f"names available to this template: {', '.join(sorted(context))}",
             ) from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"{self.folder / (name + TEMPLATE_SUFFIX)}: {exc}") from None
+            raise TemplateError(f"{where}: {exc}") from None
         except TemplateError:
             raise
         except Exception as exc:  # a filter or test failing on a value in the template
-            raise TemplateError(
-                f"{self.folder / (name + TEMPLATE_SUFFIX)}: {type(exc).__name__}: {exc}"
-            ) from None
+            raise TemplateError(f"{where}: {type(exc).__name__}: {exc}") from None

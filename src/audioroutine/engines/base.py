@@ -1,11 +1,15 @@
-"""The one small interface every speech engine implements."""
+"""The one small interface every speech engine implements: a table row (``Engine`` subclass)."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
+from ..errors import OptionError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -15,22 +19,65 @@ class Synthesized:
     rate: int
 
 
-class Engine(Protocol):
-    name: str
-    """``piper``, ``gtts`` or ``espeak``."""
+class Engine(ABC):
+    """A speech engine: text in, mono samples out.
+
+    A subclass is one row of the engines' table (``engines.table.ENGINES``): it says its name,
+    whether it needs the network, and what a voice is to it. Making one is cheap (no library,
+    no model, no network); :meth:`check` says whether it can speak here; the heavy set-up
+    happens on the first :meth:`synthesize`.
+    """
+
+    NAME: ClassVar[str]
+    """The engine's name in options and cue sheets: ``piper``, ``gtts``, ``espeak``."""
+    TITLE: ClassVar[str]
+    """Its voice in a sentence, for messages: "a Piper voice", "Google's voice"."""
+    OFFLINE: ClassVar[bool]
+    """Speaks without the network."""
+    VOICE: ClassVar[str | None]
+    """What a voice is to this engine, for help and messages; None if it has no voices to choose."""
+
     voice: str
     """The voice's name, as recorded in the cue sheet and the clip cache's key."""
     lang: str
     workers: int
     """How many phrases may be synthesized at once."""
 
+    @property
+    def name(self) -> str:
+        return self.NAME
+
+    @classmethod
+    @abstractmethod
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> Engine:
+        """The engine for a build's options (a voice of this engine, language, accent, speed)."""
+
+    @classmethod
+    def claims(cls, voice: str) -> bool:
+        """Whether ``voice`` is one of this engine's (how ``auto`` picks an engine for a voice)."""
+        return False
+
+    @classmethod
+    def refuse_voice(cls, voice: str | None, hint: str | None = None) -> None:
+        """For an engine with no voices to choose: a voice asked for is a bad option."""
+        if voice is not None:
+            raise OptionError(f"the {cls.NAME} engine has no voices to choose", option="voice", value=voice,
+                              hint=hint)
+
+    def check(self) -> None:  # noqa: B027 - usable as it is: an engine with nothing to check
+        """Raise ``EngineUnavailable`` if the engine cannot speak here. No network, no model."""
+
+    def answers(self) -> tuple[bool, str]:
+        """Whether the engine's service answers now, and what was seen (asks the network, if any)."""
+        return True, f"{self.NAME} needs no network"
+
+    @abstractmethod
     def identity(self) -> dict[str, str]:
         """Everything that changes how a phrase sounds: the clip cache's key besides the text."""
-        ...
 
+    @abstractmethod
     def synthesize(self, text: str) -> Synthesized:
         """Speak one phrase. Heavy set-up (a model) happens on the first call, not before."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -1,78 +1,67 @@
-"""Choosing one engine for a build."""
+"""The ``auto`` policy: one engine for a build (or a ``show``), chosen once, with its reason."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import EngineUnavailable, InputError
+from ..errors import EngineUnavailable
 from .base import Engine, EngineChoice
+from .table import AUTO, ENGINES, OFFLINE_DEFAULT, make_engine, owner_of
 
-ENGINE_NAMES = ("auto", "piper", "gtts", "espeak")
+log = logging.getLogger(__name__)
 
+ONLINE_FIRST = "gtts"
+"""The engine ``auto`` prefers when its phrases are cached or its service answers."""
 
-def make_engine(name: str, *, voice: Path | None = None, lang: str = "en", tld: str = "com",
-                slow: bool = False) -> Engine:
-    if name == "piper":
-        from .piper_engine import PiperEngine
-
-        return PiperEngine(voice, lang=lang, slow=slow)
-    if voice is not None:
-        raise InputError(f"--voice takes a Piper voice file; the {name} engine does not use one")
-    if name == "gtts":
-        from .gtts_engine import GTTSEngine
-
-        return GTTSEngine(lang=lang, tld=tld, slow=slow)
-    if name == "espeak":
-        from .espeak_engine import EspeakEngine
-
-        return EspeakEngine(lang=lang, slow=slow)
-    raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+__all__ = ["make_engine", "resolve_engine"]
 
 
 def resolve_engine(
-    name: str = "auto",
+    name: str = AUTO,
     *,
-    voice: Path | None = None,
+    voice: str | Path | None = None,
     lang: str = "en",
     tld: str = "com",
     slow: bool = False,
     all_cached: Callable[[Engine], bool] | None = None,
+    probe: bool = True,
 ) -> EngineChoice:
     """One engine for the whole build.
 
-    ``auto`` takes Google's voice when every phrase is already in the clip cache for it or when
-    the service answers, and the offline voice otherwise. ``all_cached`` tells whether an
-    engine would need to synthesize nothing.
+    ``auto`` takes the engine a voice belongs to when one is given; otherwise Google's voice when
+    every phrase is already in the clip cache for it (``all_cached`` tells whether an engine would
+    need to synthesize nothing) or, if ``probe`` allows asking the network, when the service
+    answers; and the offline voice otherwise.
     """
-    if name not in ENGINE_NAMES:
-        raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
-    if name != "auto":
-        return EngineChoice(make_engine(name, voice=voice, lang=lang, tld=tld, slow=slow), "as asked")
+    if name != AUTO:
+        choice = EngineChoice(make_engine(name, voice=voice, lang=lang, tld=tld, slow=slow), "as asked")
+    else:
+        choice = _auto(voice=voice, lang=lang, tld=tld, slow=slow, all_cached=all_cached, probe=probe)
+    log.info("engine: %s (%s) - %s", choice.engine.name, choice.engine.voice, choice.reason)
+    return choice
+
+
+def _auto(*, voice: str | Path | None, lang: str, tld: str, slow: bool,
+          all_cached: Callable[[Engine], bool] | None, probe: bool) -> EngineChoice:
+    def offline(reason: str) -> EngineChoice:
+        return EngineChoice(make_engine(OFFLINE_DEFAULT, lang=lang, slow=slow), reason)
+
     if voice is not None:
-        return EngineChoice(make_engine("piper", voice=voice, lang=lang, slow=slow), "a Piper voice was given")
-    from .gtts_engine import GTTSEngine, service_answers
-
+        owner = owner_of(voice)
+        engine = make_engine(owner.NAME, voice=voice, lang=lang, tld=tld, slow=slow)
+        return EngineChoice(engine, f"{owner.TITLE} was given")
+    online = ENGINES[ONLINE_FIRST].from_options(voice=None, lang=lang, tld=tld, slow=slow)
+    if all_cached is not None and all_cached(online):
+        return EngineChoice(online, f"every phrase is already cached for {online.TITLE}")
+    if not probe:
+        return offline(f"not every phrase is cached for {online.TITLE}; using the offline voice")
     try:
-        google = GTTSEngine(lang=lang, tld=tld, slow=slow)
+        online.check()
     except EngineUnavailable as exc:
-        return EngineChoice(make_engine("piper", lang=lang, slow=slow), f"{exc.message}; using the offline voice")
-    if all_cached is not None and all_cached(google):
-        return EngineChoice(google, "every phrase is already cached for Google's voice")
-    answers, why = service_answers(tld)
+        return offline(f"{exc.message}; using the offline voice")
+    answers, why = online.answers()
     if answers:
-        return EngineChoice(google, why)
-    return EngineChoice(make_engine("piper", lang=lang, slow=slow), f"{why}; using the offline voice")
-
-
-def describe_engines(lang: str = "en", tld: str = "com", voice: Path | None = None) -> list[dict[str, str]]:
-    """What each engine would be here: available or not, its voice, and why."""
-    rows: list[dict[str, str]] = []
-    for name in ENGINE_NAMES[1:]:
-        try:
-            engine = make_engine(name, voice=voice if name == "piper" else None, lang=lang, tld=tld)
-            detail = str(getattr(engine, "path", "")) or ""
-            rows.append({"engine": name, "available": "yes", "voice": engine.voice, "detail": detail})
-        except (EngineUnavailable, InputError) as exc:
-            rows.append({"engine": name, "available": "no", "voice": "-", "detail": exc.message})
-    return rows
+        return EngineChoice(online, why)
+    return offline(f"{why}; using the offline voice")

@@ -8,45 +8,68 @@ import tempfile
 import wave
 from pathlib import Path
 
-import numpy as np
-
-from ..errors import EngineError, EngineUnavailable
-from .base import Synthesized
+from ..errors import EngineError, EngineUnavailable, option
+from .base import Engine, Synthesized
 
 
 def espeak_exe() -> str | None:
     return shutil.which("espeak-ng")
 
 
-class EspeakEngine:
-    name = "espeak"
+class EspeakEngine(Engine):
+    """``voice`` is an espeak-ng voice name (``en-us``, ``en-gb-x-rp``, ``fr``); by default the
+    language's own voice."""
 
-    def __init__(self, lang: str = "en", slow: bool = False) -> None:
-        exe = espeak_exe()
-        if exe is None:
+    NAME = "espeak"
+    TITLE = "an espeak-ng voice"
+    OFFLINE = True
+    VOICE = "an espeak-ng voice name, e.g. en-us (see `espeak-ng --voices`)"
+
+    def __init__(self, lang: str = "en", slow: bool = False, voice: str | None = None) -> None:
+        self.exe = espeak_exe()
+        self.lang = lang
+        self.voice = voice or lang
+        self.slow = slow
+        self.workers = 2
+        self._checked = False
+
+    @classmethod
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> EspeakEngine:
+        return cls(lang=lang, slow=slow, voice=voice)
+
+    @classmethod
+    def claims(cls, voice: str) -> bool:
+        """A bare name (no folder, no file suffix) is an espeak-ng voice."""
+        return not any(sep in voice for sep in "/\\") and "." not in voice
+
+    def check(self) -> None:
+        """espeak-ng is installed and has the voice: an unknown voice fails at once, before any
+        phrase, like a language gTTS lacks."""
+        if self._checked:
+            return
+        if self.exe is None:
             raise EngineUnavailable(
                 "espeak-ng is not installed",
                 hint="install it with your system's packages (apt-get install espeak-ng, "
-                "brew install espeak-ng), or use --engine piper",
+                f"brew install espeak-ng), or use {option('engine')} piper",
             )
-        # An unknown voice fails at once, before any phrase, like a language gTTS lacks.
-        probe = subprocess.run([exe, "-q", "-v", lang, "x"], capture_output=True, check=False)
+        probe = subprocess.run([self.exe, "-q", "-v", self.voice, "x"], capture_output=True, check=False)
         if probe.returncode != 0:
             raise EngineUnavailable(
-                f"espeak-ng has no voice for the language {lang!r}",
+                f"espeak-ng has no voice for the language {self.lang!r}" if self.voice == self.lang
+                else f"espeak-ng has no voice {self.voice!r}",
                 hint="see `espeak-ng --voices` for the languages it speaks",
             )
-        self.exe = exe
-        self.lang = lang
-        self.voice = lang
-        self.slow = slow
-        self.workers = 2
+        self._checked = True
 
     def identity(self) -> dict[str, str]:
         return {"engine": self.name, "voice": self.voice, "lang": self.lang,
                 "speed": "slow" if self.slow else "normal"}
 
     def synthesize(self, text: str) -> Synthesized:
+        import numpy as np
+
+        self.check()
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "clip.wav"
             proc = subprocess.run(

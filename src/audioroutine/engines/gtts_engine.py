@@ -8,16 +8,18 @@ request and parses every answer.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import random
 import threading
 import time
 from urllib.parse import urlsplit
 
-from ..audio import decode_to_pcm
 from ..constants import SAMPLE_RATE
-from ..errors import EngineError, EngineUnavailable
-from .base import Synthesized
+from ..errors import EngineError, EngineUnavailable, option
+from .base import Engine, Synthesized
+
+log = logging.getLogger(__name__)
 
 ENDPOINT_ENV = "AUDIOROUTINE_GTTS_URL"
 BACKOFF_ENV = "AUDIOROUTINE_GTTS_BACKOFF"
@@ -60,19 +62,18 @@ def _pre_processors() -> list:
     return [pre_processors.tone_marks, pre_processors.end_of_line, pre_processors.word_sub]
 
 
-class GTTSEngine:
-    name = "gtts"
+class GTTSEngine(Engine):
+    """Google's voice has no voices to choose: its accent comes from the top-level domain
+    (``tld``) of the service asked, e.g. ``co.uk``."""
+
+    NAME = "gtts"
+    TITLE = "Google's voice"
+    OFFLINE = False
+    VOICE = None
 
     def __init__(
         self, lang: str = "en", tld: str = "com", slow: bool = False, timeout: float = 15.0
     ) -> None:
-        from gtts.lang import tts_langs
-
-        if lang not in tts_langs():
-            raise EngineUnavailable(
-                f"gTTS does not speak the language {lang!r}",
-                hint="see `gtts-cli --all` for the languages it speaks",
-            )
         self.lang = lang
         self.tld = tld
         self.slow = slow
@@ -82,6 +83,28 @@ class GTTSEngine:
         """Few requests at once, so a large routine does not trip the service's rate limit."""
         self._backoff = float(os.environ.get(BACKOFF_ENV, "1.0"))
         self._gate = threading.Semaphore(self.workers)
+        self._checked = False
+
+    @classmethod
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> GTTSEngine:
+        cls.refuse_voice(voice, hint=f"Google's accent is chosen with {option('tld')}, e.g. co.uk")
+        return cls(lang=lang, tld=tld, slow=slow)
+
+    def check(self) -> None:
+        """gTTS speaks the language (asked of gTTS's own list, not of the service)."""
+        if self._checked:
+            return
+        from gtts.lang import tts_langs
+
+        if self.lang not in tts_langs():
+            raise EngineUnavailable(
+                f"gTTS does not speak the language {self.lang!r}",
+                hint="see `gtts-cli --all` for the languages it speaks",
+            )
+        self._checked = True
+
+    def answers(self) -> tuple[bool, str]:
+        return service_answers(self.tld)
 
     def identity(self) -> dict[str, str]:
         return {"engine": self.name, "voice": self.voice, "lang": self.lang, "tld": self.tld,
@@ -89,6 +112,8 @@ class GTTSEngine:
 
     def synthesize(self, text: str) -> Synthesized:
         from gtts import gTTSError
+
+        from ..audio import decode_to_pcm
 
         tts = _tts_class()(text, lang=self.lang, tld=self.tld, slow=self.slow,
                            lang_check=False, timeout=self.timeout,
@@ -111,7 +136,7 @@ class GTTSEngine:
                     continue
                 raise EngineError(
                     f"Google's speech service failed for {text[:40]!r}: {exc}",
-                    hint="try again later, or build with the offline voice: --engine piper",
+                    hint=f"try again later, or build with the offline voice: {option('engine')} piper",
                 ) from None
         data = buffer.getvalue()
         if not data:
@@ -124,8 +149,10 @@ def service_answers(tld: str = "com", timeout: float = 3.0) -> tuple[bool, str]:
     import requests
 
     url = service_url(tld)
+    log.info("asking %s whether Google's speech service answers", url)
     try:
         response = requests.head(url, timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
+        log.debug("%s: %s", url, exc)
         return False, f"{url} did not answer ({type(exc).__name__})"
     return True, f"{url} answered (HTTP {response.status_code})"

