@@ -155,7 +155,7 @@ def test_the_header_describes_the_whole_file_as_ffmpeg_would(built, name):
 
 def test_when_the_encoder_lays_out_frames_unexpectedly_the_routine_is_encoded_as_it_is(built, tmp_path, monkeypatch):
     timeline, clips = routine()
-    monkeypatch.setattr(mp3, "LEAD", LEAD + 1)  # another encoder's delay: the silences would land off their frames
+    monkeypatch.setattr(mp3.layout, "LEAD", LEAD + 1)  # another encoder's delay: silences would land off their frames
     out = tmp_path / "fallback.mp3"
     assert encode_routine(timeline, mixer(timeline, clips), out, parts=2) == mp3.Encoding(1, timeline.total, 0)
     assert out.read_bytes() == built[2]["plain"].read_bytes()

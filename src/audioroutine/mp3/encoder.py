@@ -1,0 +1,132 @@
+"""Run the encoders: mix each part of the plan into a temporary PCM file, encode the parts at once
+with ffmpeg's LAME, and splice them into one MP3; or encode the routine in one piece, as it is,
+when the parts cannot be spliced."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..constants import MP3_BITRATE, SAMPLE_RATE
+from ..errors import AudioError
+from .frames import SPLICE_RATES, CannotSplice
+from .layout import MAX_PARTS, plan
+from .splice import splice_parts
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+
+    from ..timeline import Timeline
+    from .layout import Part
+
+log = logging.getLogger(__name__)
+
+Mixer = Callable[[int, int], Iterable["np.ndarray"]]
+"""``mix(start, stop)``: the routine's int16 samples from ``start`` to ``stop``, block by block."""
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a routine was encoded."""
+
+    parts: int
+    encoded: int
+    """Samples the encoders were given."""
+    silent_frames: int
+    """Frames written as silence without being encoded."""
+
+
+def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | None = None,
+                   splice: bool = True, bitrate: str = MP3_BITRATE) -> Encoding:
+    """Encode the routine to ``out`` (CBR, gapless header): up to ``parts`` encoders at once (one
+    per usable core by default), long silences written as silent frames (``splice``).
+
+    Each part is mixed into a temporary PCM file beside ``out``, which ffmpeg reads as fast as a
+    file (through a pipe it encodes about a fifth slower); memory holds one block at a time. An
+    encoder runs while the next part is mixed."""
+    if splice and timeline.rate not in SPLICE_RATES:
+        log.info("%s: encoded in one piece, as it is: %d Hz is not a rate whose frames can be spliced",
+                 out.name, timeline.rate)
+        splice = False
+    layout = plan(timeline, min(parts or usable_cores(), MAX_PARTS) if splice else 1, splice)
+    encoding = Encoding(len(layout), sum(part.samples for part in layout),
+                        sum(gap.frames for part in layout for gap in part.gaps) + sum(p.then for p in layout))
+    log.debug("%s: %d part(s) to encode, %d of %d samples; %d frames written as silence", out.name,
+              encoding.parts, encoding.encoded, timeline.total, encoding.silent_frames)
+    plain = len(layout) == 1 and not layout[0].gaps and not layout[0].then
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.stem}.") as tmp:
+        encoded = [out] if plain else [Path(tmp) / f"part{i}.mp3" for i in range(len(layout))]
+        _encode(layout, encoded, Path(tmp), mix, timeline.rate, bitrate, out)
+        if plain:
+            return encoding
+        try:
+            splice_parts(layout, encoded, out, timeline.rate)
+        except CannotSplice as exc:
+            log.warning("%s: the encoded parts cannot be spliced (%s): encoding the routine again in one piece",
+                        out.name, exc)
+            return encode_routine(timeline, mix, out, splice=False, bitrate=bitrate)
+        return encoding
+
+
+def _encode(layout: Sequence[Part], targets: Sequence[Path], tmp: Path, mix: Mixer, rate: int, bitrate: str,
+            out: Path) -> None:
+    """Encode each part to its target: mixed into a PCM file in ``tmp``, then encoded while the
+    next part is mixed. Every encoder is stopped when one fails."""
+    started = time.perf_counter()
+    encoders: list[subprocess.Popen] = []
+    try:
+        for i, (part, target) in enumerate(zip(layout, targets, strict=True)):
+            pcm = tmp / f"part{i}.pcm"
+            with pcm.open("wb") as handle:
+                for start, stop in part.pieces():
+                    for block in mix(start, stop):
+                        handle.write(block.tobytes())
+            encoders.append(_start_encoder(pcm, target, rate, bitrate))
+        for encoder in encoders:
+            _finish(encoder, out)
+    finally:
+        for encoder in encoders:
+            if encoder.poll() is None:
+                encoder.kill()
+                encoder.wait()
+    samples = sum(part.samples for part in layout)
+    log.debug("%s: %d samples (%.1f s) mixed and encoded by %d encoder(s) in %.2f s", out.name, samples,
+              samples / rate, len(layout), time.perf_counter() - started)
+
+
+def encoder_command(pcm: Path, out: Path, rate: int = SAMPLE_RATE, bitrate: str = MP3_BITRATE) -> list[str]:
+    """ffmpeg's LAME encoder from a raw mono PCM file to CBR MP3 with a gapless header, no ID3."""
+    from ..audio import ffmpeg_exe
+
+    return [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", str(pcm),
+        "-c:a", "libmp3lame", "-b:a", bitrate, "-write_xing", "1", "-id3v2_version", "0",
+        "-f", "mp3", str(out),
+    ]
+
+
+def _start_encoder(pcm: Path, out: Path, rate: int, bitrate: str) -> subprocess.Popen:
+    return subprocess.Popen(encoder_command(pcm, out, rate, bitrate), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _finish(encoder: subprocess.Popen, out: Path) -> None:
+    _, stderr = encoder.communicate()
+    if encoder.returncode != 0:
+        message = stderr.decode(errors="replace").strip() or f"exit {encoder.returncode}"
+        raise AudioError(f"ffmpeg could not encode {out.name}: {message}")
