@@ -4,26 +4,19 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from audioroutine.audio import (
-    CELL,
-    CHIME_LUFS,
+from audioroutine.chimes import CHIME_LUFS, chime, chime_length
+from audioroutine.clips import (
     CLIP_LUFS,
     LEAD_MARGIN_S,
     PEAK_LIMIT_DBTP,
-    PROGRAM_PEAK_DBTP,
     ClipStats,
     band_limit,
-    chime,
     clip_stats,
-    k_weighted,
-    k_weighting,
-    mix_blocks,
     prepare_clip,
-    program_loudness,
     resample,
-    routine_gain_db,
-    true_peak_db,
 )
+from audioroutine.loudness import CELL, k_weighted, k_weighting, program_loudness, true_peak_db
+from audioroutine.mix import PROGRAM_PEAK_DBTP, mix_blocks, routine_gain_db
 from audioroutine.script import Where
 from audioroutine.timeline import SAMPLE_RATE, Event, Timeline
 
@@ -156,3 +149,9 @@ def test_the_routine_gain_keeps_cues_that_sound_at_once_under_the_peak_ceiling()
     apart, together = gain(200 * CELL), gain(50 * CELL)
     assert apart == pytest.approx(PROGRAM_PEAK_DBTP + 3.5)
     assert together == pytest.approx(apart - 20 * np.log10(2))
+
+
+
+@pytest.mark.parametrize("which", ["start", "end"])
+def test_a_chimes_length_is_known_without_making_it(which):
+    assert chime_length(which) == chime(which).size

@@ -40,9 +40,9 @@ import fastcrc
 import numpy as np
 from mutagen.mp3 import HeaderNotFoundError, MPEGFrame, XingHeader, XingHeaderError
 
-from .audio import ffmpeg_exe
 from .constants import MP3_BITRATE, MP3_FRAME, SAMPLE_RATE
 from .errors import AudioError
+from .ffmpeg import ffmpeg_exe
 from .timeline import Timeline
 
 DECODER_DELAY = 529

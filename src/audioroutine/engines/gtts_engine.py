@@ -14,9 +14,9 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from ..audio import decode_to_pcm
 from ..constants import SAMPLE_RATE
 from ..errors import EngineError, EngineUnavailable
+from ..ffmpeg import decode_to_pcm
 from .base import Synthesized
 
 ENDPOINT_ENV = "AUDIOROUTINE_GTTS_URL"
