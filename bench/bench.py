@@ -159,7 +159,7 @@ class Bench:
 
     def estimate_seconds(self, path: Path) -> float:
         """The routine's length as the build estimates it before any audio (as `show` does)."""
-        from audioroutine.audio import chime
+        from audioroutine.chimes import chime
         from audioroutine.planning import estimate_samples, plan_routines
         from audioroutine.timeline import build_timeline
 
@@ -191,9 +191,10 @@ class Bench:
 
     def write_pcm(self, routine: Path, raw: Path) -> int:
         """The routine's exact PCM, as the build mixes it, into a raw file; returns its samples."""
-        from audioroutine.audio import chime, mix_blocks
         from audioroutine.cache import ClipCache
+        from audioroutine.chimes import chime
         from audioroutine.engines.choose import make_engine
+        from audioroutine.mix import mix_blocks
         from audioroutine.planning import plan_routines
         from audioroutine.synthesis import mix_for
 
@@ -229,7 +230,7 @@ class Bench:
         """The engine alone on the routine's unique phrases, as the build runs it (engine.workers
         threads) but with no clip preparation and no cache; then preparation alone, for the
         record. Model load is timed apart."""
-        from audioroutine.audio import prepare_clip
+        from audioroutine.clips import prepare_clip
         from audioroutine.engines.choose import make_engine
         from audioroutine.planning import plan_routines
 
@@ -288,7 +289,7 @@ def fidelity(mp3: Path, raw: Path) -> tuple[int, int, float]:
     few seconds at a time."""
     import numpy as np
 
-    from audioroutine.audio import ffmpeg_exe
+    from audioroutine.ffmpeg import ffmpeg_exe
 
     chunk = 1 << 20
     decoded = pcm_size = 0
@@ -332,7 +333,7 @@ TIMED = [
     # Cold builds only; in the worker threads, so summed over threads (see THREADED).
     ("audioroutine.engines.piper_engine", "PiperEngine._load", 2),
     ("audioroutine.engines.piper_engine", "PiperEngine.synthesize", 2),
-    ("audioroutine.synthesis", "prepare_clip", 2),
+    ("audioroutine.clips", "prepare_clip", 2),  # imported by synthesis when it speaks
     ("audioroutine.cache", "ClipCache.put", 2),
     ("audioroutine.build", "write_routine", 1),
     ("audioroutine.build", "mix_for", 2),
@@ -378,10 +379,11 @@ def run_stages(routine: str, cache_dir: str, out: str) -> None:
         return wrapper
 
     # The bench's own extra step (the mix without the encoder) uses the functions unpatched.
-    from audioroutine.audio import chime, mix_blocks
     from audioroutine.build import build
     from audioroutine.cache import ClipCache
+    from audioroutine.chimes import chime
     from audioroutine.engines.choose import make_engine
+    from audioroutine.mix import mix_blocks
     from audioroutine.options import BuildOptions
     from audioroutine.planning import plan_routines
     from audioroutine.synthesis import mix_for

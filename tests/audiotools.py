@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioroutine.audio import ffmpeg_exe
+from audioroutine.ffmpeg import ffmpeg_exe
 from audioroutine.timeline import SAMPLE_RATE
 
 SILENCE_DBFS = -60.0

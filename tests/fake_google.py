@@ -33,8 +33,8 @@ from urllib.parse import parse_qs
 
 import numpy as np
 
-from audioroutine.audio import ffmpeg_exe
 from audioroutine.engines.gtts_engine import BACKOFF_ENV, ENDPOINT_ENV
+from audioroutine.ffmpeg import ffmpeg_exe
 
 RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 RPC_ID = "jQ1olc"

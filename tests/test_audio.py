@@ -4,26 +4,19 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from audioroutine.audio import (
-    CELL,
-    CHIME_LUFS,
+from audioroutine.chimes import CHIME_LUFS, chime, chime_length
+from audioroutine.clips import (
     CLIP_LUFS,
     LEAD_MARGIN_S,
     PEAK_LIMIT_DBTP,
-    PROGRAM_PEAK_DBTP,
     ClipStats,
     band_limit,
-    chime,
     clip_stats,
-    k_weighted,
-    k_weighting,
-    mix_blocks,
     prepare_clip,
-    program_loudness,
     resample,
-    routine_gain_db,
-    true_peak_db,
 )
+from audioroutine.loudness import CELL, k_weighted, k_weighting, program_loudness, true_peak_db
+from audioroutine.mix import PROGRAM_PEAK_DBTP, mix_blocks, routine_gain_db
 from audioroutine.script import Where
 from audioroutine.timeline import SAMPLE_RATE, Event, Timeline
 
@@ -156,3 +149,48 @@ def test_the_routine_gain_keeps_cues_that_sound_at_once_under_the_peak_ceiling()
     apart, together = gain(200 * CELL), gain(50 * CELL)
     assert apart == pytest.approx(PROGRAM_PEAK_DBTP + 3.5)
     assert together == pytest.approx(apart - 20 * np.log10(2))
+
+
+def float_mix(placed: list[tuple[int, np.ndarray]], total: int, gain_db: float) -> np.ndarray:
+    """The mix as a float32 sum of the cues, scaled by the gain, rounded and clipped once."""
+    buffer = np.zeros(total, dtype=np.float32)
+    for at, audio in placed:
+        buffer[at:at + audio.size] += audio
+    buffer *= np.float32(10 ** (gain_db / 20))
+    return np.clip(np.rint(buffer), -32768, 32767).astype(np.int16)
+
+
+@pytest.mark.parametrize("block", [1000, 7919, 22051, SR * 10])
+@pytest.mark.parametrize("gain_db", [-7.3, 0.0, 4.1])
+def test_cues_apart_mix_to_the_sample_whatever_the_block_and_gain(block, gain_db):
+    a = (tone_burst(0.8, 0.3) * 32767).astype(np.int16)
+    b = (tone_burst(0.5, 0.9, 880) * 32767).astype(np.int16)  # clips at +4.1 dB
+    events = (Event("speech", 1001, a.size, Where(), text="a"), Event("count", 30017, b.size, Where(), text="b"),
+              Event("chime", 60000, chime("end").size, Where(), chime="end"))
+    timeline = Timeline(events, (), 100003)
+    whole = np.concatenate(list(mix_blocks(timeline, {"a": a, "b": b}, {"end": chime("end")}, gain_db, block)))
+    expected = float_mix([(1001, a), (30017, b), (60000, chime("end"))], 100003, gain_db)
+    assert np.array_equal(whole, expected)
+    part = np.concatenate(list(mix_blocks(timeline, {"a": a, "b": b}, {"end": chime("end")}, gain_db, block,
+                                          start=30017 + b.size + 5, stop=90001)))
+    assert np.array_equal(part, expected[30017 + b.size + 5 : 90001])
+
+
+def test_cues_that_overlap_add_within_one_step_of_the_float_sum():
+    a = (tone_burst(1.0, 0.5) * 32767).astype(np.int16)
+    b = (tone_burst(1.0, 0.5, 660, seed=1) * 32767).astype(np.int16)
+    events = (Event("speech", 0, a.size, Where(), text="a"), Event("count", 5000, b.size, Where(), text="b"))
+    timeline = Timeline(events, (), 40000)
+    mixed = np.concatenate(list(mix_blocks(timeline, {"a": a, "b": b}, {}, -3.0)))
+    expected = float_mix([(0, a), (5000, b)], 40000, -3.0)
+    assert np.max(np.abs(mixed.astype(np.int32) - expected)) <= 1
+    # far past full scale (the gain's peak cap never goes there) each cue is clipped on its own,
+    # then the sum saturates: loud, never wrapped round
+    loud = np.concatenate(list(mix_blocks(timeline, {"a": a, "b": b}, {}, 12.0))).astype(np.int32)
+    assert loud.max() == 32767 and loud.min() == -32768
+    assert np.all(np.abs(loud[:5000]) >= np.abs(a[:5000].astype(np.int32)))
+
+
+@pytest.mark.parametrize("which", ["start", "end"])
+def test_a_chimes_length_is_known_without_making_it(which):
+    assert chime_length(which) == chime(which).size

@@ -8,9 +8,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from audioroutine.audio import clip_stats
 from audioroutine.cache import ClipCache, clip_key
 from audioroutine.cli import app
+from audioroutine.clips import clip_stats
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from audioroutine import BuildOptions
-from audioroutine.audio import chime
+from audioroutine.chimes import chime
 from audioroutine.cuesheet import CUE_KINDS, Chapter, Cue, CueSheet, CueSheetError, ExerciseSummary, Loudness, Source
 from audioroutine.export import cue_sheet
 from audioroutine.model import Source as RoutineSource

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from audioroutine import BuildOptions, build
-from audioroutine.audio import TAIL_MARGIN_S
 from audioroutine.cli import app
+from audioroutine.clips import TAIL_MARGIN_S
 from audioroutine.engines import espeak_engine
 from audioroutine.engines.espeak_engine import EspeakEngine
 from audiotools import decode, rms_dbfs, sheet, span

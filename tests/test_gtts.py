@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from audioroutine import BuildOptions, build
-from audioroutine.audio import LEAD_MARGIN_S, TAIL_MARGIN_S
 from audioroutine.cli import app
+from audioroutine.clips import LEAD_MARGIN_S, TAIL_MARGIN_S
 from audioroutine.engines.gtts_engine import ENDPOINT_ENV, MAX_TRIES, GTTSEngine
 from audioroutine.errors import EngineError
 from audioroutine.planning import plan_routines
@@ -109,7 +109,7 @@ def closed_port_url() -> str:
     ],
 )
 def test_engine_speaks_the_phrase_at_the_length_the_service_sends(fake_google, text, lang, slow):
-    from audioroutine.audio import prepare_clip
+    from audioroutine.clips import prepare_clip
 
     spoken = GTTSEngine(lang=lang, slow=slow).synthesize(text)
     clip, _ = prepare_clip(spoken.samples, spoken.rate)

@@ -11,7 +11,8 @@ import pytest
 from mutagen.mp3 import MPEGFrame, XingHeader
 
 from audioroutine import mp3
-from audioroutine.audio import chime, mix_blocks
+from audioroutine.chimes import chime
+from audioroutine.mix import mix_blocks
 from audioroutine.mp3 import GUARD, JOIN, LEAD, MIN_SILENT_FRAMES, encode_routine, plan, silent_spans
 from audioroutine.script import Where
 from audioroutine.timeline import MP3_FRAME, SAMPLE_RATE, Event, Timeline

@@ -1,7 +1,7 @@
 """Build routines into MP3s: the library API the command line is a thin layer over.
 
 The stages, each in its own module: ``planning`` (file to script), ``synthesis`` (missing phrases
-spoken into the clip cache, clips gathered with their timeline), ``audio`` and ``mp3`` (mix and
+spoken into the clip cache, clips gathered with their timeline), ``mix`` and ``mp3`` (mix and
 encode), ``export`` (cue sheet, tags and sidecars). This module runs them in order and decides
 what is up to date.
 """
@@ -16,12 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .audio import CLIP_LUFS, PEAK_LIMIT_DBTP, TARGET_LUFS, chime, mix_blocks
 from .cache import ClipCache
+from .chimes import chime
+from .clips import CLIP_LUFS, PEAK_LIMIT_DBTP
 from .constants import EXPORT_VERSION, MP3_BITRATE, PREPARATION, SAMPLE_RATE, package_version
 from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, resolve_engine
 from .errors import OptionError, option
+from .loudness import TARGET_LUFS
+from .mix import mix_blocks
 from .mp3 import encode_routine
 from .options import BuildOptions
 from .planning import Plan, plan_routines

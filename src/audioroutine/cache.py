@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -16,11 +17,16 @@ import wave
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from .audio import ClipStats
 from .constants import PREPARATION, SAMPLE_RATE
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .clips import ClipStats
+
+log = logging.getLogger(__name__)
 
 CACHE_ENV = "AUDIOROUTINE_CACHE"
 
@@ -66,20 +72,35 @@ class ClipCache:
             return None
 
     def get(self, identity: Mapping[str, str], text: str) -> np.ndarray | None:
+        import numpy as np
+
+        path = self._path(clip_key(identity, text))
         try:
-            with wave.open(str(self._path(clip_key(identity, text)))) as wav:
+            with wave.open(str(path)) as wav:
                 if wav.getframerate() != SAMPLE_RATE or wav.getsampwidth() != 2 or wav.getnchannels() != 1:
+                    log.debug("clip %s is not in our format, not used", path.name)
                     return None
                 return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-        except (FileNotFoundError, wave.Error, EOFError):
+        except FileNotFoundError:
+            return None
+        except (wave.Error, EOFError) as exc:
+            log.debug("clip %s is unreadable (%s), not used", path.name, exc)
             return None
 
     def stats(self, identity: Mapping[str, str], text: str) -> ClipStats | None:
         """The clip's stored loudness cells and true peak."""
+        import numpy as np
+
+        from .clips import ClipStats
+
+        path = self._path(clip_key(identity, text)).with_suffix(".json")
         try:
-            note = json.loads(self._path(clip_key(identity, text)).with_suffix(".json").read_text("utf-8"))
+            note = json.loads(path.read_text("utf-8"))
             return ClipStats(np.asarray(note["cells"], dtype=np.float32), float(note["true_peak_db"]))
-        except (OSError, ValueError, KeyError, TypeError):
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.debug("clip note %s is unreadable (%s), not used", path.name, exc)
             return None
 
     def put(self, identity: Mapping[str, str], text: str, samples: np.ndarray, stats: ClipStats) -> None:
@@ -103,6 +124,7 @@ class ClipCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        log.debug("stored clip %s (%d samples) for %r", path.name, samples.size, text[:40])
 
     def _clip_files(self) -> Iterable[Path]:
         return self.clips_dir.glob("*/*.wav") if self.clips_dir.is_dir() else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .audio import chime
+from .chimes import chime_length
 from .constants import SAMPLE_RATE
 from .errors import InputError, option
 from .loader import LoadedRoutine, load_routine
@@ -41,7 +41,7 @@ def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:
     """Render the routine's script. The intro announces the length, estimated from a first pass
     so that the words (and so the clips) do not depend on what happens to be cached."""
     draft = render_script(loaded.routine, templates)
-    total = build_timeline(draft, estimate_samples, lambda which: chime(which).size).seconds
+    total = build_timeline(draft, estimate_samples, chime_length).seconds
     return Plan(loaded, templates, render_script(loaded.routine, templates, total_seconds=total))
 
 

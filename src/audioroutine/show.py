@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .audio import chime
 from .cache import ClipCache
+from .chimes import chime_length
 from .engines import Engine, resolve_engine
 from .options import BuildOptions
 from .planning import Plan, estimate_samples, plan_routines
@@ -45,7 +45,7 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
             return estimate_samples(text)
         return cached
 
-    timeline = build_timeline(plan.script, length, lambda which: chime(which).size)
+    timeline = build_timeline(plan.script, length, chime_length)
     rate = timeline.rate
     cues = [
         ShownCue(e.start / rate, e.end / rate, e.kind, e.text, e.text in estimated, e.where.exercise)

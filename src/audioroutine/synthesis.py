@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from .audio import ClipStats, chime, clip_stats, prepare_clip, routine_gain_db
 from .cache import ClipCache
+from .chimes import chime
 from .engines import Engine
 from .errors import InputError
 from .planning import Plan
 from .timeline import Timeline, build_timeline
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .clips import ClipStats
 
 Progress = Callable[[int, int], None]
 """Called with (phrases done, phrases to do) while synthesizing."""
@@ -39,6 +43,8 @@ def synthesize_missing(
     soon as it is done: a failure loses nothing already spoken."""
     if not texts:
         return
+    from .clips import prepare_clip
+
     identity = engine.identity()
 
     def one(text: str) -> None:
@@ -63,6 +69,8 @@ def synthesize_missing(
 
 def chime_stats(cache: ClipCache) -> dict[str, ClipStats]:
     """The chimes' loudness cells, computed once and kept in the clip cache."""
+    from .clips import clip_stats
+
     found = {}
     for which in ("start", "end"):
         stats = cache.stats(CHIME_IDENTITY, which)
@@ -84,6 +92,8 @@ class Mix:
 
 def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
     """The routine's timeline with its clips (from the cache) and the gain for its loudness."""
+    from .mix import routine_gain_db
+
     identity = engine.identity()
     clips, stats = {}, {}
     for text in plan.script.phrases():

@@ -113,7 +113,7 @@ class GTTSEngine(Engine):
     def synthesize(self, text: str) -> Synthesized:
         from gtts import gTTSError
 
-        from ..audio import decode_to_pcm
+        from ..ffmpeg import decode_to_pcm
 
         tts = _tts_class()(text, lang=self.lang, tld=self.tld, slow=self.slow,
                            lang_check=False, timeout=self.timeout,

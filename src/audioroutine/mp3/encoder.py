@@ -110,7 +110,7 @@ def _encode(layout: Sequence[Part], targets: Sequence[Path], tmp: Path, mix: Mix
 
 def encoder_command(pcm: Path, out: Path, rate: int = SAMPLE_RATE, bitrate: str = MP3_BITRATE) -> list[str]:
     """ffmpeg's LAME encoder from a raw mono PCM file to CBR MP3 with a gapless header, no ID3."""
-    from ..audio import ffmpeg_exe
+    from ..ffmpeg import ffmpeg_exe
 
     return [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",

@@ -1,0 +1,137 @@
+"""Clip preparation: an engine's raw clip made ready for the mix, once, as it enters the cache.
+
+Resampled to SAMPLE_RATE, trimmed of leading and trailing silence, band-limited to what the MP3
+keeps, level-matched, its true peak limited; with the stats the mix needs (``ClipStats``) so no
+audio is measured again at build time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .constants import SAMPLE_RATE
+from .ffmpeg import pydub
+from .loudness import bins, filtered, k_weighted_cells, loudness, oversampled, true_peak_db
+
+CLIP_LUFS = -9.5
+"""Every clip is level-matched to this, then its peaks are limited to PEAK_LIMIT_DBTP, which
+leaves speech at about -16 LUFS and dense: the routine's gain then brings the whole to
+TARGET_LUFS within the peak ceiling (the silences between words measure lower than the words)."""
+PEAK_LIMIT_DBTP = -3.5
+"""True-peak ceiling for clips."""
+LOWPASS_HZ = 8000
+"""Clips are band-limited to the band the encoder keeps well at 64 kbit/s."""
+LEAD_MARGIN_S = 0.005
+"""Kept before a clip's first sound: a cue is heard within a few ms of its place."""
+TAIL_MARGIN_S = 0.03
+
+
+@dataclass(frozen=True)
+class ClipStats:
+    """What the mix needs to know of a clip's level without measuring it again."""
+
+    cells: np.ndarray
+    """K-weighted energy (sum of squares, full scale = 1) of each 20 ms cell from the clip's start."""
+    true_peak_db: float
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int = SAMPLE_RATE) -> np.ndarray:
+    """A clip at another rate (band-limited, by FFT: clips are seconds long)."""
+    if rate_in == rate_out:
+        return samples
+    size = int(round(samples.size * rate_out / rate_in))
+    spectrum = np.fft.rfft(samples.astype(np.float64))[: size // 2 + 1]
+    out = np.fft.irfft(spectrum, size) * (size / max(1, samples.size))
+    return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+def trim(samples: np.ndarray, rate: int = SAMPLE_RATE, below_peak_db: float = 40.0) -> np.ndarray:
+    """Cut leading and trailing silence, keeping a short margin so no consonant is clipped."""
+    if samples.size == 0:
+        return samples
+    segment = pydub().AudioSegment(samples.astype("<i2").tobytes(), sample_width=2, frame_rate=rate, channels=1)
+    if segment.max_dBFS == float("-inf"):
+        return samples[:0]
+    threshold = segment.max_dBFS - below_peak_db
+    detect = pydub().silence.detect_leading_silence
+    lead_ms = detect(segment, silence_threshold=threshold, chunk_size=5)
+    trail_ms = detect(segment.reverse(), silence_threshold=threshold, chunk_size=5)
+    start = max(0, int(lead_ms * rate / 1000) - int(LEAD_MARGIN_S * rate))
+    end = min(samples.size, samples.size - int(trail_ms * rate / 1000) + int(TAIL_MARGIN_S * rate))
+    return samples[start:end] if end > start else samples[:0]
+
+
+def band_limit(samples: np.ndarray) -> np.ndarray:
+    """Low-pass at LOWPASS_HZ (zero phase; the response of an 8th-order Butterworth run forwards
+    and backwards), the band the MP3 keeps."""
+    if samples.size < 64:
+        return samples
+    return np.clip(np.round(filtered(samples.astype(np.float64), _band_response)), -32768, 32767).astype(np.int16)
+
+
+@lru_cache(maxsize=4)
+def _band_response(size: int) -> np.ndarray:
+    ratio = np.tan(np.pi * np.minimum(bins(size), SAMPLE_RATE / 2 - 1) / SAMPLE_RATE) / np.tan(
+        np.pi * LOWPASS_HZ / SAMPLE_RATE)
+    return 1 / (1 + ratio**16)
+
+
+# ---------------------------------------------------------------------------- the limiter
+
+
+def _sliding_min(x: np.ndarray, size: int) -> np.ndarray:
+    """The minimum of the ``size`` (odd) samples centred on each sample (van Herk / Gil-Werman: the
+    minima so far within blocks of ``size``, forwards and backwards, so O(n) for any size)."""
+    padded = np.pad(x, (size // 2, size // 2 + (-(x.size + size - 1)) % size), mode="edge")
+    blocks = padded.reshape(-1, size)
+    forwards = np.minimum.accumulate(blocks, axis=1).ravel()
+    backwards = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.minimum(backwards[: x.size], forwards[size - 1 : size - 1 + x.size])
+
+
+def _moving_average(x: np.ndarray, size: int) -> np.ndarray:
+    padded = np.pad(x, (size // 2, size - 1 - size // 2), mode="edge")
+    sums = np.concatenate(([0.0], np.cumsum(padded)))
+    return (sums[size:] - sums[:-size]) / size
+
+
+def _limit(x: np.ndarray, ceiling_db: float, rate: int) -> tuple[np.ndarray, float]:
+    """Bring the true peak under the ceiling with a smooth gain envelope (a lookahead limiter).
+    Returns the limited samples and their true peak (dBTP)."""
+    ceiling = 10 ** (ceiling_db / 20)
+    for _ in range(5):
+        over = np.abs(oversampled(x)).reshape(-1, 4).max(axis=1)
+        peak = float(over.max()) if over.size else 0.0
+        if peak <= ceiling:
+            break
+        gain = np.minimum(1.0, ceiling / np.maximum(over, 1e-9) * 0.995)
+        width = max(3, int(0.005 * rate))
+        gain = _moving_average(_sliding_min(gain, 2 * width + 1), width)
+        x = x * gain
+    return x, (20 * np.log10(peak) if peak > 0 else float("-inf"))
+
+
+# ---------------------------------------------------------------------------- the whole
+
+
+def clip_stats(samples: np.ndarray, true_peak: float | None = None) -> ClipStats:
+    """K-weighted energy per cell (ITU-R BS.1770 weighting) and the true peak of a clip
+    (measured here unless already known)."""
+    peak = true_peak_db(samples.astype(np.float64) / 32768.0) if true_peak is None else true_peak
+    return ClipStats(k_weighted_cells(samples), round(peak, 3))
+
+
+def prepare_clip(samples: np.ndarray, rate: int) -> tuple[np.ndarray, ClipStats]:
+    """An engine's raw clip made ready for the mix: our rate, trimmed, level-matched, true peak
+    under the ceiling, with its stats. Done once per phrase, when it enters the cache."""
+    samples = band_limit(trim(resample(samples, rate, SAMPLE_RATE)))
+    level = loudness(samples)
+    peak = None
+    if level != float("-inf"):
+        x = samples.astype(np.float64) / 32768.0 * 10 ** ((CLIP_LUFS - level) / 20)
+        x, peak = _limit(x, PEAK_LIMIT_DBTP, SAMPLE_RATE)
+        samples = np.clip(np.round(x * 32768), -32768, 32767).astype(np.int16)
+    return samples, clip_stats(samples, peak)
