@@ -4,9 +4,9 @@ Each table below is written from the article (in ../shared/seeds when this was w
 exercises in its order, the doses it gives (a range where it gives a range), sides, sets, reps,
 variations and equipment. Where an article gives no dose the table says so (``None``) and only the
 shape is checked. Every test reads the cue sheet a build would write, made from the routine's plan
-and timeline with no audio work (clip lengths from the run's clip cache, estimates where a phrase
-is not spoken yet), so what is checked is what a runner hears and when. One routine is built with
-the real offline voice, to check that the build writes exactly that cue sheet.
+and timeline with no mixing or encoding (the real voice's clip lengths, from the run's clip cache;
+a phrase not there yet is spoken first), so what is checked is what a runner hears and when. One
+routine is built with the real offline voice, to check that the build writes exactly that sheet.
 """
 
 from __future__ import annotations
@@ -217,7 +217,9 @@ REQUIRED_KINDS = {
 def sheet_of(name: str, cache_dir: Path) -> dict:
     """The cue sheet a build of the routine (a file or a name) with the offline voice would write,
     without its loudness, made from the plan and the timeline alone: no audio is made. Lengths
-    come from the clip cache where a phrase is spoken, otherwise from an estimate."""
+    come from the clip cache where a phrase is spoken, otherwise from an estimate.
+
+    The one place the tests get a cue sheet without building: today's dict shape."""
     options = BuildOptions(engine="piper", cache_dir=cache_dir)
     plan, timeline, _, _ = show(name, options)
     engine = resolve_engine("piper", lang=plan.loaded.routine.settings.lang).engine
