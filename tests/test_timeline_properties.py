@@ -12,6 +12,7 @@ import copy
 import zlib
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -170,7 +171,7 @@ def test_segments_follow_each_other_in_order_never_overlapping(case):
     routine, script, timeline = timed(case)
     pause = round(routine.settings.pause * SR)
     segments = laid_out(script, timeline)
-    for (a, first, _), (b, second, _) in zip(segments, segments[1:], strict=False):
+    for (a, first, _), (b, second, _) in pairwise(segments):
         assert first.kind == a.kind and second.kind == b.kind
         gap = pause if first.kind in SOUNDING and second.kind in SOUNDING else 0
         assert second.start == first.end + gap, (first, second)
