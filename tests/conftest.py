@@ -1,4 +1,5 @@
-"""Shared fixtures: one clip cache for the whole run (each phrase is spoken once), and builders."""
+"""Shared fixtures: one clip cache for the whole run (each phrase is spoken once), builders, and
+clip caches of a test's own seeded from the run's cache."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from audioroutine import BuildOptions, Overrides, build
+from audioroutine.cache import ClipCache
+from audioroutine.engines import Engine, resolve_engine
+from audioroutine.planning import plan_routines
+from audioroutine.synthesis import missing_phrases, synthesize_missing
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,6 +54,41 @@ def build_piper(clip_cache, tmp_path):
         return build([str(r) for r in routines], opts)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def speak(clip_cache):
+    """Speak into the run's clip cache, with the offline voice, every phrase of the routines that
+    is not there yet (nothing when the cache is warm); no audio is mixed. Returns the engine and
+    the phrases, in order of first use."""
+
+    def run(*routines: str | Path, overrides: Overrides | None = None) -> tuple[Engine, list[str]]:
+        options = BuildOptions(engine="piper", cache_dir=clip_cache, overrides=overrides or Overrides())
+        plans = plan_routines([str(r) for r in routines], options)
+        engine = resolve_engine("piper", lang=plans[0].loaded.routine.settings.lang).engine
+        cache = ClipCache(clip_cache)
+        synthesize_missing(missing_phrases(plans, engine, cache), engine, cache)
+        return engine, list(dict.fromkeys(text for plan in plans for text in plan.script.phrases()))
+
+    return run
+
+
+@pytest.fixture
+def private_cache(speak, clip_cache, tmp_path):
+    """A clip cache of the test's own, holding the offline voice's clips of every phrase the
+    routines speak (copied from the run's cache): building them there speaks nothing, and any
+    other phrase is spoken into it as into a new cache. Returns its folder."""
+
+    def make(*routines: str | Path, overrides: Overrides | None = None) -> Path:
+        engine, phrases = speak(*routines, overrides=overrides)
+        identity, shared = engine.identity(), ClipCache(clip_cache)
+        root = tmp_path / "private-cache"
+        mine = ClipCache(root)
+        for text in phrases:
+            mine.put(identity, text, shared.get(identity, text), shared.stats(identity, text))
+        return root
+
+    return make
 
 
 def _online() -> bool:

@@ -102,8 +102,8 @@ def test_engines_lists_what_is_here_and_what_auto_picks(monkeypatch):
     assert "auto picks piper: http://127.0.0.1:9 did not answer" in result.stdout
 
 
-def test_cache_info_clear_and_prune(tmp_path, build_piper, monkeypatch):
-    cache = tmp_path / "cache"
+def test_cache_info_clear_and_prune(tmp_path, private_cache, monkeypatch):
+    cache = private_cache("example-calf-care")
     from audioroutine import BuildOptions, build
 
     build(["example-calf-care"], BuildOptions(engine="piper", out=tmp_path / "o", cache_dir=cache))

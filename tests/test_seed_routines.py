@@ -1,10 +1,12 @@
-"""The five built-in routines, built with the real offline voice, checked against their articles.
+"""The five built-in routines, planned and timed as a build would, checked against their articles.
 
 Each table below is written from the article (in ../shared/seeds when this was written): the
 exercises in its order, the doses it gives (a range where it gives a range), sides, sets, reps,
 variations and equipment. Where an article gives no dose the table says so (``None``) and only the
-shape is checked. The routines are built once for the module; every test reads the cue sheets, so
-what is checked is what a runner hears and when.
+shape is checked. Every test reads the cue sheet a build would write, made from the routine's plan
+and timeline with no mixing or encoding (the real voice's clip lengths, from the run's clip cache;
+a phrase not there yet is spoken first), so what is checked is what a runner hears and when. One
+routine is built with the real offline voice, to check that the build writes exactly that sheet.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from audioroutine import BuildOptions, cuesheet, show
+from audioroutine.build import fingerprint
 from audioroutine.durations import parse_duration
+from audioroutine.engines import resolve_engine
 from audiotools import TOLERANCE_S, sheet
 
 ROUTINES_DIR = Path(__file__).resolve().parents[1] / "routines"
@@ -206,26 +211,38 @@ REQUIRED_KINDS = {
 }
 
 
-# ------------------------------------------------------------------------------- the builds
+# ------------------------------------------------------------------------------- the cue sheets
+
+
+def sheet_of(name: str, cache_dir: Path) -> dict:
+    """The cue sheet a build of the routine (a file or a name) with the offline voice would write,
+    without its loudness, made from the plan and the timeline alone: no audio is made. Lengths
+    come from the clip cache where a phrase is spoken, otherwise from an estimate.
+
+    The one place the tests get a cue sheet without building: today's dict shape."""
+    options = BuildOptions(engine="piper", cache_dir=cache_dir)
+    plan, timeline, _, _ = show(name, options)
+    engine = resolve_engine("piper", lang=plan.loaded.routine.settings.lang).engine
+    return cuesheet.cue_sheet(plan.loaded, timeline, engine, fingerprint(plan, engine, options))
 
 
 @pytest.fixture(scope="module")
-def built_sheets() -> dict[str, dict]:
-    """The module's cue sheets, filled by the first test that asks for them."""
-    return {}
+def sheets(speak, clip_cache) -> dict[str, dict]:
+    """Every seed routine's cue sheet, by article, made once for the module, with the lengths of
+    the real voice's clips (any phrase not yet in the run's clip cache is spoken first)."""
+    files = {key: str(ROUTINES_DIR / f"{a.file}.yaml") for key, a in ARTICLES.items()}
+    speak(*files.values())
+    return {key: sheet_of(file, clip_cache) for key, file in files.items()}
 
 
-@pytest.fixture
-def sheets(build_piper, built_sheets, tmp_path_factory) -> dict[str, dict]:
-    """Every seed routine's cue sheet, by article: all five are built once, by the first test
-    (build_piper shares the run's clip cache), and later tests read the same sheets."""
-    if not built_sheets:
-        files = [ROUTINES_DIR / f"{article.file}.yaml" for article in ARTICLES.values()]
-        results = build_piper(*files, out=tmp_path_factory.mktemp("seed-out"))
-        by_slug = {result.slug: sheet(result.cue_sheet) for result in results}
-        assert all(result.mp3.stat().st_size > 0 for result in results)
-        built_sheets.update({key: by_slug[a.file] for key, a in ARTICLES.items()})
-    return built_sheets
+def test_the_build_writes_the_planned_cue_sheet(build_piper, clip_cache):
+    """One seed routine built with the real voice: an MP3, and the cue sheet the tests read."""
+    routine = ROUTINES_DIR / f"{ARTICLES['helen-clare'].file}.yaml"
+    (result,) = build_piper(routine)
+    assert result.mp3.stat().st_size > 0
+    built = sheet(result.cue_sheet)
+    assert set(built.pop("loudness")) == {"target_lufs", "gain_db"}
+    assert built == sheet_of(str(routine), clip_cache)
 
 
 # ------------------------------------------------------------------------------- helpers
