@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audioroutine.cli import app
-from audioroutine.loader import builtin_routines_dir
+from audioroutine.routine_files import builtin_routines_dir
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"

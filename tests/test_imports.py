@@ -38,8 +38,6 @@ def test_help_and_engines_load_no_audio_library(tmp_path, args):
     assert loaded_after(tmp_path, *args) == set()
 
 
-@pytest.mark.xfail(strict=False, reason="audio.py (the chimes' length), cache.py and planning.py still import "
-                   "numpy when imported; they become numpy-free in the audio stage's own change")
 @pytest.mark.parametrize("args", [["show", "example-calf-care"], ["list"], ["validate", "example-calf-care"]])
 def test_show_list_and_validate_load_no_audio_library(tmp_path, args):
     assert loaded_after(tmp_path, *args) == set()

@@ -11,14 +11,16 @@ routine is built with the real offline voice, to check that the build writes exa
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from audioroutine import BuildOptions, cuesheet, show
+from audioroutine import BuildOptions, export, show
 from audioroutine.build import fingerprint
+from audioroutine.cuesheet import Loudness
 from audioroutine.durations import parse_duration
 from audioroutine.engines import resolve_engine
 from audiotools import TOLERANCE_S, sheet
@@ -223,7 +225,10 @@ def sheet_of(name: str, cache_dir: Path) -> dict:
     options = BuildOptions(engine="piper", cache_dir=cache_dir)
     plan, timeline, _, _ = show(name, options)
     engine = resolve_engine("piper", lang=plan.loaded.routine.settings.lang).engine
-    return cuesheet.cue_sheet(plan.loaded, timeline, engine, fingerprint(plan, engine, options))
+    made = export.cue_sheet(plan.loaded, timeline, engine, fingerprint(plan, engine, options), Loudness(0.0, 0.0))
+    written = json.loads(made.to_json())
+    del written["loudness"]
+    return written
 
 
 @pytest.fixture(scope="module")
