@@ -1,7 +1,17 @@
 """audioroutine: turn a stretching or mobility routine into one voice-guided, exactly timed MP3.
 
-The public names load on first use (PEP 562), so ``import audioroutine`` (and the command line's
-``list``, ``show`` and ``--help``) does not load numpy, the voices or the MP3 tagger.
+The pipeline, one module (or package) per stage (docs/design.md draws it in full)::
+
+    routine file (YAML) --yamlfile, loader, overrides--> Routine (model, doses)
+      --script (cue templates: templates)--> Script --timeline--> Timeline (exact samples)
+      --synthesis (engines + cache, clips)--> one clip per phrase
+      --mix (pydub, block by block)--> PCM --mp3--> <slug>.mp3
+      --export--> cue sheet (cuesheet), tags (tags, cover), sidecars --share, sharepage--> a folder to share
+
+``planning`` runs the first three stages, ``build`` the rest, ``show`` prints the timeline with no
+audio work. The public names load on first use (PEP 562), so ``import audioroutine`` (and the
+command line's ``list``, ``show`` and ``--help``) loads no audio library: numpy, the voices, pydub,
+mutagen and Pillow load when audio is made.
 """
 
 from __future__ import annotations

@@ -17,14 +17,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import ClipCache
-from .chimes import chime
-from .clips import CLIP_LUFS, PEAK_LIMIT_DBTP
 from .constants import EXPORT_VERSION, MP3_BITRATE, PREPARATION, SAMPLE_RATE, package_version
 from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, resolve_engine
 from .errors import OptionError, option
-from .loudness import TARGET_LUFS
-from .mix import mix_blocks
 from .mp3 import encode_routine
 from .options import BuildOptions
 from .planning import Plan, plan_routines
@@ -60,6 +56,9 @@ class BuildResult:
 
 def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
     """Everything the MP3 depends on; a build whose fingerprint matches the last one is skipped."""
+    from .clips import CLIP_LUFS, PEAK_LIMIT_DBTP
+    from .loudness import TARGET_LUFS
+
     parts = {
         "version": package_version(),
         "routine": plan.loaded.digest,
@@ -74,7 +73,11 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
 def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOptions, fp: str) -> BuildResult:
     """Mix and encode one routine, then write its MP3, cue sheet and sidecars (temporary files,
     renamed together). Tags and sidecars are prepared while the encoder runs."""
-    from .export import cue_sheet, prepare_extras  # with mutagen and Pillow: imported only when writing
+    # The audio stages (numpy, pydub, mutagen, Pillow) load only when a routine is written.
+    from .chimes import chime
+    from .export import cue_sheet, prepare_extras
+    from .loudness import TARGET_LUFS
+    from .mix import mix_blocks
 
     mix = mix_for(plan, engine, cache)
     timeline = mix.timeline

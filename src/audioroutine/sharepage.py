@@ -20,7 +20,6 @@ import jinja2
 
 from .build import BuildResult
 from .constants import package_version
-from .cover import FEED_COVER_SIZE, cover_png
 from .cuesheet import Chapter, CueSheet
 from .model import slugify
 from .sidecars import SIDECARS, attribution, chapters_json, replace_all, temporary
@@ -190,6 +189,8 @@ class Page:
 def write_folder(out: Path, page: Page, routines: Sequence[SharedRoutine]) -> Path:
     """Write every file of the folder but the builds' own, each to a temporary name first and all
     renamed together at the end; returns the zip's path."""
+    from .cover import FEED_COVER_SIZE, cover_png  # Pillow: loaded only to draw
+
     title_slug = slugify(page.title)
     zip_final = out / f"{title_slug}.zip"
     context = page.context(routines, zip_final.name)
