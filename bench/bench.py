@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,42 +322,11 @@ def _status_mb(field: str) -> float:
     return 0.0
 
 
-TIMED = [
-    # (module, function, depth shown): build() and what it calls, as found at run time.
-    ("audioroutine.build", "plan_routines", 1),
-    ("audioroutine.build", "choose_engine", 1),
-    ("audioroutine.build", "fingerprint", 1),
-    ("audioroutine.build", "_up_to_date", 1),
-    ("audioroutine.build", "missing_phrases", 1),
-    ("audioroutine.build", "synthesize_missing", 1),
-    # Cold builds only; in the worker threads, so summed over threads (see THREADED).
-    ("audioroutine.engines.piper_engine", "PiperEngine._load", 2),
-    ("audioroutine.engines.piper_engine", "PiperEngine.synthesize", 2),
-    ("audioroutine.clips", "prepare_clip", 2),  # imported by synthesis when it speaks
-    ("audioroutine.cache", "ClipCache.put", 2),
-    ("audioroutine.build", "write_routine", 1),
-    ("audioroutine.build", "mix_for", 2),
-    ("audioroutine.build", "encode_routine", 2),
-    ("audioroutine.export", "cue_sheet", 2),
-    ("audioroutine.export", "prepare_extras", 2),
-    ("audioroutine.export", "routine_cover", 3),
-    ("audioroutine.export", "routine_tags", 3),
-    ("audioroutine.export", "Extras.write", 2),
-]
-
-
-THREADED = {"PiperEngine._load", "PiperEngine.synthesize", "prepare_clip", "ClipCache.put",
-            "prepare_extras", "routine_tags", "routine_cover"}
-"""Called in other threads than the main one: their times are summed over threads and overlap the
-steps around them (``_load`` is called by every synthesize; the first call loads the model while
-the other worker waits on its lock)."""
-
-
 def run_stages(routine: str, cache_dir: str, out: str) -> None:
-    """A warm --force rebuild through the real ``build()`` in this fresh process, with a timer
-    around each step it takes (patched in here only); then the mix alone, without the encoder.
-    Prints wall time and RSS per step as JSON."""
-    import importlib
+    """A warm --force rebuild through the real ``build()`` in this fresh process, timed by the
+    library's own stages (``audioroutine.timing``: a handler on its logger collects them); then the
+    mix alone, without the encoder. Prints wall time and RSS per stage as JSON."""
+    import logging
 
     marks: dict[str, dict] = {}
     start = time.perf_counter()
@@ -366,19 +335,21 @@ def run_stages(routine: str, cache_dir: str, out: str) -> None:
     imports = time.perf_counter() - start
     imports_rss = _status_mb("VmRSS")
 
-    def timed(name: str, depth: int, function: Callable) -> Callable:
-        def wrapper(*args, **kwargs):
-            begin = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                mark = marks.setdefault(name, {"stage": name, "depth": depth, "s": 0.0, "calls": 0})
-                mark["s"] += time.perf_counter() - begin
-                mark["calls"] += 1
-                mark["rss_mb"], mark["peak_mb"] = _status_mb("VmRSS"), _status_mb("VmHWM")
-        return wrapper
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            name = record.stage
+            mark = marks.setdefault(name, {"stage": name, "depth": record.depth, "s": 0.0, "calls": 0,
+                                           "threaded": False, "began": record.created - record.seconds})
+            mark["s"] += record.seconds
+            mark["calls"] += 1
+            mark["threaded"] |= record.threadName != "MainThread"
+            mark["rss_mb"], mark["peak_mb"] = _status_mb("VmRSS"), _status_mb("VmHWM")
 
-    # The bench's own extra step (the mix without the encoder) uses the functions unpatched.
+    timing = logging.getLogger("audioroutine.timing")
+    timing.setLevel(logging.DEBUG)
+    timing.addHandler(Collect())
+    timing.propagate = False
+
     from audioroutine.build import build
     from audioroutine.cache import ClipCache
     from audioroutine.chimes import chime
@@ -388,21 +359,13 @@ def run_stages(routine: str, cache_dir: str, out: str) -> None:
     from audioroutine.planning import plan_routines
     from audioroutine.synthesis import mix_for
 
-    order = []
-    for module_name, dotted, depth in TIMED:
-        owner = importlib.import_module(module_name)
-        *path, name = dotted.split(".")
-        for part in path:
-            owner = getattr(owner, part, None)
-        if owner is not None and hasattr(owner, name):
-            setattr(owner, name, timed(dotted, depth, getattr(owner, name)))
-            order.append(dotted)
-
     options = BuildOptions(engine="piper", out=Path(out), cache_dir=Path(cache_dir), force=True)
     begin = time.perf_counter()
     results = build([routine], options)
     total = time.perf_counter() - begin
     build_peak = _status_mb("VmHWM")
+    order = sorted(marks, key=lambda name: marks[name]["began"])  # in the order they began
+    timing.setLevel(logging.WARNING)  # the bench's own extra step is not a build stage
 
     plan = plan_routines([routine], options)[0]
     mix = mix_for(plan, make_engine("piper"), ClipCache(options.cache_dir))
@@ -415,7 +378,7 @@ def run_stages(routine: str, cache_dir: str, out: str) -> None:
         "imports_s": imports, "imports_rss_mb": imports_rss, "build_s": total, "build_peak_mb": build_peak,
         "mix_alone_s": mix_alone, "synthesized": results[0].synthesized,
         "events": len(mix.timeline.events), "clips": len(mix.clips),
-        "marks": [marks[name] for name in order if name in marks],
+        "marks": [marks[name] for name in order],
     }))
 
 
@@ -464,11 +427,11 @@ def print_stages(title: str, stages: dict, cli_wall: float, startup: float) -> N
     print(f"  {'build() (the library call), of which:':<46} {stages['build_s']:>7.2f} {'':>7} "
           f"{stages['build_peak_mb']:>8.1f}")
     for m in stages["marks"]:
-        threaded = m["stage"] in THREADED
+        threaded = m["threaded"]
         name = "  " * (m["depth"] - 1) + m["stage"] + (f" x{m['calls']}" if m["calls"] > 1 else "") + \
             (" *" if threaded else "")
         print(f"    {name:<44} {m['s']:>7.2f} {m['rss_mb']:>7.1f} {m['peak_mb']:>8.1f}")
-    if any(m["stage"] in THREADED for m in stages["marks"]):
+    if any(m["threaded"] for m in stages["marks"]):
         print("    (* in other threads than the main one: summed over threads, overlapping the steps around them)")
     print(f"  {'(mix_blocks alone, without the encoder)':<46} {stages['mix_alone_s']:>7.2f}")
     known = startup + stages["imports_s"] + stages["build_s"]

@@ -27,6 +27,7 @@ from .planning import Plan, plan_routines
 from .sidecars import SIDECARS, replace_all, temporary, write_text_files
 from .synthesis import Progress, missing_phrases, mix_for, synthesize_missing
 from .tags import artist_for
+from .timing import stage
 
 Log = Callable[[str], None]
 logger = logging.getLogger(__name__)  # not ``log``: that is build()'s callback for the console
@@ -79,7 +80,8 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
     from .loudness import TARGET_LUFS
     from .mix import mix_blocks
 
-    mix = mix_for(plan, engine, cache)
+    with stage("gather clips and gain"):
+        mix = mix_for(plan, engine, cache)
     timeline = mix.timeline
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -92,9 +94,11 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
         with ThreadPoolExecutor(max_workers=1) as helper:
             extras = helper.submit(prepare_extras, plan, sheet, options)
             chimes = {which: chime(which) for which in ("start", "end")}
-            encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
-                                                                     start=start, stop=stop), tmp_mp3)
-            done = extras.result()
+            with stage("mix and encode"):
+                encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
+                                                                         start=start, stop=stop), tmp_mp3)
+            with stage("wait for tags and sidecars"):
+                done = extras.result()
             written = [(tmp_mp3, mp3), *done.write(tmp_mp3, out, plan.slug)]
         written += write_text_files({sheet_path: sheet.to_json()})
         replace_all(written)
@@ -154,7 +158,9 @@ def build(
     date and not touched; only phrases missing from the clip cache are synthesized, and the
     engine's model is loaded only then.
     """
-    return build_plans(plan_routines(names, options), options, log=log, progress=progress)
+    with stage("plan"):
+        plans = plan_routines(names, options)
+    return build_plans(plans, options, log=log, progress=progress)
 
 
 def build_plans(
@@ -166,22 +172,29 @@ def build_plans(
 ) -> list[BuildResult]:
     """``build`` for routines already planned (``planning.plan_routines``), in their order."""
     cache = ClipCache(options.cache_dir)
-    choice = choose_engine(plans, options, cache)
+    with stage("choose the voice"):
+        choice = choose_engine(plans, options, cache)
     engine = choice.engine
     if log:
         log(f"voice: {engine.name} ({engine.voice}) - {choice.reason}")
     results: list[BuildResult] = []
     stale: list[tuple[Plan, str]] = []
-    for plan in plans:
-        fp = fingerprint(plan, engine, options)
-        current = _up_to_date(plan, options, fp)
-        if current is not None:
-            results.append(current)
-        else:
-            stale.append((plan, fp))
-    missing = missing_phrases([plan for plan, _ in stale], engine, cache)
-    synthesize_missing(missing, engine, cache, progress)
+    with stage("check what is up to date"):
+        for plan in plans:
+            fp = fingerprint(plan, engine, options)
+            current = _up_to_date(plan, options, fp)
+            if current is not None:
+                results.append(current)
+            else:
+                stale.append((plan, fp))
+        missing = missing_phrases([plan for plan, _ in stale], engine, cache)
+    logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
+                len(stale), len(plans) - len(stale), len(missing))
+    with stage("speak missing phrases"):
+        synthesize_missing(missing, engine, cache, progress)
     for plan, fp in stale:
-        results.append(replace(write_routine(plan, engine, cache, options, fp), synthesized=len(missing)))
+        with stage(f"write {plan.slug}"):
+            written = write_routine(plan, engine, cache, options, fp)
+        results.append(replace(written, synthesized=len(missing)))
     order = {plan.slug: i for i, plan in enumerate(plans)}
     return sorted(results, key=lambda r: order[r.slug])

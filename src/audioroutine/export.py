@@ -19,6 +19,7 @@ from .cuesheet import Chapter, Cue, CueSheet, ExerciseSummary, Loudness, Source,
 from .doses import dose_summary
 from .sidecars import SIDECARS, write_text_files
 from .tags import DEFAULT_ALBUM, TagText, artist_for, routine_cover, routine_tags
+from .timing import stage
 
 if TYPE_CHECKING:
     from .engines import Engine
@@ -82,6 +83,11 @@ class Extras:
 
 
 def prepare_extras(plan: Plan, sheet: CueSheet, options: BuildOptions) -> Extras:
+    with stage("tags, cover and sidecars"):
+        return _extras(plan, sheet, options)
+
+
+def _extras(plan: Plan, sheet: CueSheet, options: BuildOptions) -> Extras:
     names = TagText(
         artist=artist_for(options.artist, plan.loaded.routine.artist, sheet.source),
         album=options.album or DEFAULT_ALBUM,

@@ -13,6 +13,7 @@ from .engines import Engine
 from .errors import InputError
 from .planning import Plan
 from .timeline import Timeline, build_timeline
+from .timing import stage
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,8 +49,10 @@ def synthesize_missing(
     identity = engine.identity()
 
     def one(text: str) -> None:
-        spoken = engine.synthesize(text)
-        cache.put(identity, text, *prepare_clip(spoken.samples, spoken.rate))
+        with stage("speak a phrase"):
+            spoken = engine.synthesize(text)
+        with stage("prepare a clip"):
+            cache.put(identity, text, *prepare_clip(spoken.samples, spoken.rate))
 
     done = 0
     with ThreadPoolExecutor(max_workers=engine.workers) as pool:

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
+from ..timing import stage
 from .base import Engine, Synthesized
 
 log = logging.getLogger(__name__)
@@ -95,23 +96,28 @@ class PiperEngine(Engine):
         self.check()
         with self._lock:
             if self._voice is None:
-                import onnxruntime
-                from piper.config import PiperConfig
-                from piper.voice import PiperVoice
-
-                options = onnxruntime.SessionOptions()
-                # One thread per run and one run per worker keeps both cores busy with one model.
-                options.intra_op_num_threads = 1
-                options.inter_op_num_threads = 1
-                try:
-                    session = onnxruntime.InferenceSession(
-                        str(self.path), sess_options=options, providers=["CPUExecutionProvider"]
-                    )
-                    self._voice = PiperVoice(config=PiperConfig.from_dict(self._config), session=session)
-                except Exception as exc:  # onnxruntime raises its own exception types
-                    raise EngineError(f"{self.path}: the voice could not be loaded ({exc})") from None
+                with stage("load the voice"):
+                    self._voice = self._session()
                 log.info("piper: loaded %s", self.path)
         return self._voice
+
+    def _session(self):
+        """The voice's model in an onnxruntime session (numpy, onnxruntime and piper load here)."""
+        import onnxruntime
+        from piper.config import PiperConfig
+        from piper.voice import PiperVoice
+
+        options = onnxruntime.SessionOptions()
+        # One thread per run and one run per worker keeps both cores busy with one model.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        try:
+            session = onnxruntime.InferenceSession(
+                str(self.path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            return PiperVoice(config=PiperConfig.from_dict(self._config), session=session)
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise EngineError(f"{self.path}: the voice could not be loaded ({exc})") from None
 
     def synthesize(self, text: str) -> Synthesized:
         import numpy as np

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..constants import MP3_BITRATE, SAMPLE_RATE
 from ..errors import AudioError
+from ..timing import stage
 from .frames import SPLICE_RATES, CannotSplice
 from .layout import MAX_PARTS, plan
 from .splice import splice_parts
@@ -74,7 +75,8 @@ def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | No
         if plain:
             return encoding
         try:
-            splice_parts(layout, encoded, out, timeline.rate)
+            with stage("splice the parts"):
+                splice_parts(layout, encoded, out, timeline.rate)
         except CannotSplice as exc:
             log.warning("%s: the encoded parts cannot be spliced (%s): encoding the routine again in one piece",
                         out.name, exc)
@@ -91,13 +93,14 @@ def _encode(layout: Sequence[Part], targets: Sequence[Path], tmp: Path, mix: Mix
     try:
         for i, (part, target) in enumerate(zip(layout, targets, strict=True)):
             pcm = tmp / f"part{i}.pcm"
-            with pcm.open("wb") as handle:
+            with stage("mix a part"), pcm.open("wb") as handle:
                 for start, stop in part.pieces():
                     for block in mix(start, stop):
                         handle.write(block.tobytes())
             encoders.append(_start_encoder(pcm, target, rate, bitrate))
-        for encoder in encoders:
-            _finish(encoder, out)
+        with stage("wait for the encoders"):
+            for encoder in encoders:
+                _finish(encoder, out)
     finally:
         for encoder in encoders:
             if encoder.poll() is None:
