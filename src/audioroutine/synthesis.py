@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .cache import ClipCache
-from .chimes import chime
+from .chimes import chime, chime_length
 from .engines import Engine
 from .errors import InputError
 from .planning import Plan
@@ -104,5 +104,5 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
         if clip is None or stat is None:  # pragma: no cover - synthesize_missing ran first
             raise InputError(f"the clip for {text!r} is missing from the cache")
         clips[text], stats[text] = clip, stat
-    timeline = build_timeline(plan.script, lambda text: clips[text].size, lambda which: chime(which).size)
+    timeline = build_timeline(plan.script, lambda text: clips[text].size, chime_length)
     return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache)))

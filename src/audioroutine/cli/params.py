@@ -84,20 +84,22 @@ BUILD_PARAMS: dict[str, tuple[Any, Any]] = {
 """The build options: parameter name -> (its option, its default)."""
 
 
-def build_options(*, engine: str = "auto", voice: str | None = None, lang: str | None = None, tld: str = "com",
-                  slow: bool = False, cache_dir: Path | None = None, templates: Path | None = None,
-                  hold: str | None = None, breath: str | None = None, rest: str | None = None,
-                  scale: float | None = None, set_: list[str] | None = None, overrides: list[Path] | None = None,
-                  no_chimes: bool = False) -> "BuildOptions":
-    """The library's ``BuildOptions`` from the build options' values (``--no-chimes`` is a ``--set``)."""
+def build_options(**given: Any) -> "BuildOptions":
+    """The library's ``BuildOptions`` from build options' values (by parameter name; those not
+    given take their defaults from ``BUILD_PARAMS``). ``--no-chimes`` is a ``--set``."""
     from ..options import BuildOptions
     from ..overrides import Overrides
 
-    assignments = [*(set_ or []), *(["settings.chimes=false"] if no_chimes else [])]
+    unknown = set(given) - set(BUILD_PARAMS)
+    if unknown:
+        raise TypeError(f"not build options: {', '.join(sorted(unknown))}")
+    v = {name: given.get(name, default) for name, (_, default) in BUILD_PARAMS.items()}
+    assignments = [*(v["set_"] or []), *(["settings.chimes=false"] if v["no_chimes"] else [])]
     return BuildOptions(
-        engine=engine, voice=voice, lang=lang, tld=tld, slow=slow, templates=templates, cache_dir=cache_dir,
-        overrides=Overrides(files=tuple(overrides or ()), assignments=tuple(assignments), hold=hold,
-                            breath=breath, rest=rest, scale=scale),
+        engine=v["engine"], voice=v["voice"], lang=v["lang"], tld=v["tld"], slow=v["slow"],
+        templates=v["templates"], cache_dir=v["cache_dir"],
+        overrides=Overrides(files=tuple(v["overrides"] or ()), assignments=tuple(assignments), hold=v["hold"],
+                            breath=v["breath"], rest=v["rest"], scale=v["scale"]),
     )
 
 
