@@ -46,8 +46,9 @@ Side = Literal["left", "right"]
 
 
 def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by hyphens: safe in file names, URLs and messaging apps."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """Lowercase ASCII words joined by hyphens: safe in file names, URLs and messaging apps. An
+    apostrophe joins its word (``Child's pose`` is ``childs-pose``)."""
+    ascii_text = unicodedata.normalize("NFKD", re.sub(r"['\u2019\u02bc]", "", text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "routine"
 
 

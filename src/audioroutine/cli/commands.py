@@ -68,7 +68,7 @@ def build_command(
 ) -> None:
     """Build routines into MP3s (and cue sheets) in the output folder.
 
-    Example: audioroutine build calf-care --hold 45s --engine piper
+    Example: audioroutine build example-calf-care --hold 45s --engine piper
     """
     from ..build import build
 
@@ -88,7 +88,7 @@ def show_command(
 ) -> None:
     """Print the timed script: when each cue comes and what it says. No audio, no network.
 
-    Example: audioroutine show calf-care --set calf-stretch.hold=60s
+    Example: audioroutine show example-calf-care --set wall-calf-stretch.hold=60s
     """
     from ..show import show
 

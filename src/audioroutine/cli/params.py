@@ -35,7 +35,7 @@ Routines = Annotated[
 ]
 AllFlag = Annotated[bool, typer.Option("--all", help="Every routine in ./routines.")]
 EngineOpt = Annotated[str, typer.Option("--engine", "-e", help="auto, piper (offline), gtts (Google) or espeak.",
-                                        rich_help_panel=VOICE_PANEL)]
+                                        envvar="AUDIOROUTINE_ENGINE", rich_help_panel=VOICE_PANEL)]
 VoiceOpt = Annotated[str | None, typer.Option(
     "--voice", help="A voice of the engine: a Piper voice file (.onnx) or an espeak-ng voice (en-us). "
     "With --engine auto, the engine the voice belongs to.", show_default=False, rich_help_panel=VOICE_PANEL)]
@@ -58,7 +58,7 @@ RestOpt = Annotated[str | None, typer.Option("--rest", help="Rest between exerci
 ScaleOpt = Annotated[float | None, typer.Option("--scale", help="Stretch every hold, rest and breath, e.g. 1.5.",
                                                 show_default=False, rich_help_panel=ROUTINE_PANEL)]
 SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", help="Change one value: calf-stretch.hold=60s, settings.rest=20s (repeatable).", show_default=False,
+    "--set", help="Change one value: wall-calf-stretch.hold=60s, settings.rest=20s (repeatable).", show_default=False,
     rich_help_panel=ROUTINE_PANEL)]
 OverridesOpt = Annotated[list[Path] | None, typer.Option(
     "--overrides", help="A YAML file of your own holds and settings, merged over the routine.", show_default=False,
