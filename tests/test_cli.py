@@ -49,6 +49,17 @@ def test_docs_example_routine_is_valid(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_counts_of_one_are_singular(write_routine):
+    one = write_routine("""
+        title: One
+        exercises:
+          - {name: Toe spread, hold: 30s}
+        """)
+    result = runner.invoke(app, ["validate", str(one)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("(1 exercise)")
+
+
 def test_show_prints_the_timed_script_with_estimates_marked(tmp_path):
     result = runner.invoke(app, ["show", "example-calf-care", "--cache-dir", str(tmp_path / "empty-cache")])
     assert result.exit_code == 0, result.output

@@ -1,6 +1,7 @@
 """The cue templates: every spoken word, with numbers and durations said naturally."""
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,24 @@ def test_intro_names_equipment(en, equipment, said):
     assert said in text
     assert text.startswith("Happy feet.")
     assert "about eight minutes" in text
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ({"author": "Sam Rivera", "publication": "Trail Notes"}, "Adapted from Sam Rivera, in Trail Notes."),
+        ({"publication": "Trail Notes"}, "Adapted from Trail Notes."),
+        ({"author": "Coach Alex"}, "By Coach Alex."),
+        (None, None),
+    ],
+)
+def test_intro_credits_the_source_the_way_it_is_given(en, source, said):
+    """A coach's own routine (an author, no publication) is "By" them, not "Adapted from" them."""
+    routine = _routine(source=source) if source else _routine()
+    text = en.render("intro", routine=routine, exercises=routine.exercises, equipment=[], total_seconds=480)
+    credit = re.fullmatch(r"Happy feet\. (.*?) ?One exercise, about eight minutes\. Let's begin\.", text)
+    assert credit and credit.group(1) == (said or ""), text
+    assert "Adapted from Coach Alex" not in text
 
 
 def test_next_names_exercise_and_what_to_grab(en):

@@ -27,7 +27,7 @@ from .params import (
     flag,
     with_build_options,
 )
-from .report import error_message, progress_bar, run, size, summary
+from .report import counted, error_message, progress_bar, run, size, summary
 
 if TYPE_CHECKING:
     from ..options import BuildOptions
@@ -147,7 +147,7 @@ def validate_command(
     for name in files:
         try:
             plan = plan_routines([name], build_options(templates=templates, overrides=overrides))[0]
-            typer.echo(f"ok  {plan.loaded.path}  ({len(plan.loaded.routine.exercises)} exercises)")
+            typer.echo(f"ok  {plan.loaded.path}  ({counted(len(plan.loaded.routine.exercises), 'exercise')})")
         except AudioRoutineError as exc:
             typer.echo(error_message(exc), err=True)
             failures = max(failures, exc.exit_code)

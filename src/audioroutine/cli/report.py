@@ -38,6 +38,11 @@ def run(action: Callable[[], T]) -> T:
         raise typer.Exit(130) from None
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 phrase``, ``2 phrases``: a count with its noun (nouns whose plural adds ``s``)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
 
@@ -53,7 +58,8 @@ def progress_bar() -> Iterator[Callable[[int, int], None]]:
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            state["bar"] = typer.progressbar(length=total, label=f"Speaking {total} phrases", file=sys.stderr)
+            label = f"Speaking {counted(total, 'phrase')}"
+            state["bar"] = typer.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
             state["done"] = 0
         state["bar"].update(done - state["done"])
