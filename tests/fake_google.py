@@ -108,8 +108,12 @@ def _tone_mp3(chars: int, ms_per_char: int = MS_PER_CHAR, peak: float = TONE_PEA
 
 
 def frame_ends(mp3: bytes) -> list[int]:
-    """Where each MPEG-2 layer III frame of our tone MP3s ends (the Info frame's first)."""
-    ends, at = [], 0
+    """Where each MPEG-2 layer III frame of our tone MP3s ends (the Info frame's first), after
+    the ID3v2 tag ffmpeg writes in front."""
+    at = 0
+    if mp3[:3] == b"ID3":
+        at = 10 + sum((byte & 0x7F) << (7 * (3 - i)) for i, byte in enumerate(mp3[6:10]))
+    ends = []
     while at + 4 <= len(mp3):
         bitrate = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)[mp3[at + 2] >> 4]
         at += 72 * 1000 * bitrate // RATE + (mp3[at + 2] >> 1 & 1)
@@ -187,6 +191,8 @@ class FakeGoogle:
         self._next: list[int | str] = []
         """What the next speech requests get: an HTTP status, or a kind of mischief."""
         self._always: int | str | None = None
+        self._first_tries: list[str] = []
+        """Mischief for the first request of each phrase not asked for before, in turn."""
         self._after: tuple[int, int | str] | None = None
         self.trickle_s = TRICKLE_S
         self._stopping = threading.Event()
@@ -233,6 +239,13 @@ class FakeGoogle:
             else:
                 self._next.extend([kind] * count)
 
+    def misbehave_on_first_try(self, *kinds: str) -> None:
+        """Answer the first request of each of the next phrases not asked for before in one of
+        these ways, in turn: every phrase gets a good answer on its second try."""
+        assert all(kind in MISCHIEF for kind in kinds)
+        with self._lock:
+            self._first_tries.extend(kinds)
+
     def answer_without_audio(self) -> None:
         """Answer 200 with no audio in the RPC's answer, as Google does for a language it lacks."""
         self.misbehave("no_audio")
@@ -240,6 +253,7 @@ class FakeGoogle:
     def heal(self) -> None:
         with self._lock:
             self._next.clear()
+            self._first_tries.clear()
             self._always = None
             self._after = None
 
@@ -287,9 +301,11 @@ class FakeGoogle:
 
     # ------------------------------------------------------------------ HTTP
 
-    def _what_next(self) -> int | str:
-        """What the speech request arriving now gets: a status, or a kind of mischief (called
-        with the lock held)."""
+    def _what_next(self, text: str) -> int | str:
+        """What the speech request for ``text`` arriving now gets: a status, or a kind of
+        mischief (called with the lock held)."""
+        if self._first_tries and all(s.text != text for s in self._seen):
+            return self._first_tries.pop(0)
         if self._next:
             return self._next.pop(0)
         if self._always is not None:
@@ -348,7 +364,7 @@ class FakeGoogle:
                     fake._in_flight += 1
                     in_flight = fake._in_flight
                     fake.max_in_flight = max(fake.max_in_flight, in_flight)
-                    what = fake._what_next()
+                    what = fake._what_next(text)
                     status = what if isinstance(what, int) else 200
                     fake._seen.append(
                         Seen("POST", RPC_PATH, status, text, lang, slow, in_flight, arrived,
