@@ -116,8 +116,8 @@ class GTTSEngine(Engine):
         self._backoff = _seconds_from_env(BACKOFF_ENV, 1.0)
         self._gate = threading.Semaphore(self.workers)
         self._given_up = threading.Event()
-        """Set when the service failed for good (refused, timed out, unreachable): every other
-        phrase stops at once instead of waiting out its own retries."""
+        """Set when a phrase failed for good: every other phrase stops at once instead of waiting
+        out its own retries."""
         self._failure: ServiceFailed | None = None
         self._checked = False
 
@@ -147,8 +147,6 @@ class GTTSEngine(Engine):
                 "speed": "slow" if self.slow else "normal"}
 
     def synthesize(self, text: str) -> Synthesized:
-        import numpy as np
-
         from ..ffmpeg import decode_to_pcm
 
         tts = _tts_class()(text, lang=self.lang, tld=self.tld, slow=self.slow, lang_check=False,
@@ -161,9 +159,8 @@ class GTTSEngine(Engine):
         answers = [self._speak(request, part, text) for request, part in zip(requests, parts, strict=True)]
         if len(answers) == 1:
             return Synthesized(answers[0][1], SAMPLE_RATE)
-        # Parts are decoded as one stream, as gTTS's joined MP3 always was.
-        return Synthesized(decode_to_pcm(b"".join(mp3 for mp3, _ in answers), SAMPLE_RATE)
-                           if answers else np.zeros(0, dtype="<i2"), SAMPLE_RATE)
+        # A long phrase's parts, each checked, are decoded as one stream, as gTTS's joined MP3 was.
+        return Synthesized(decode_to_pcm(b"".join(mp3 for mp3, _ in answers), SAMPLE_RATE), SAMPLE_RATE)
 
     def _speak(self, request: PreparedRequest, part: str, phrase: str) -> tuple[bytes, np.ndarray]:
         """One part's checked answer (its MP3 and samples), tried again while that may help."""
@@ -193,11 +190,11 @@ class GTTSEngine(Engine):
         return BAD_AUDIO_TRIES if isinstance(failure, BadAnswer) else MAX_TRIES
 
     def _give_up(self, failure: Exception, phrase: str, tries: int) -> ServiceFailed:
-        error = failure_error(failure, phrase, tries, lang=self.lang)
-        if isinstance(failure, Failure) and not isinstance(failure, BadAnswer):
-            self._failure = error
-            self._given_up.set()
-        return error
+        """The error for a phrase that failed for good; the other phrases stop at once (the build
+        fails, or turns to another voice, either way)."""
+        self._failure = failure_error(failure, phrase, tries, lang=self.lang)
+        self._given_up.set()
+        return self._failure
 
 
 def _quote(text: str, most: int = 40) -> str:
