@@ -4,7 +4,8 @@ gTTS (``gtts/tts.py``) POSTs to ``/_/TranslateWebserverUi/data/batchexecute`` a 
 ``f.req=<url-quoted JSON>&``; the JSON is ``[[["jQ1olc", "<JSON of [text, lang, speed, "null"]>",
 null, "generic"]]]`` where speed is ``true`` for slow speech and ``null`` otherwise. Google
 answers with a ``)]}'`` line, then length-prefixed chunks, one of whose lines holds
-``["wrb.fr","jQ1olc","[\\"<base64 MP3>\\"]",...]``; gTTS finds the audio with the regex
+``["wrb.fr","jQ1olc","[\\"<base64 MP3>\\"]",...]``; gTTS (and audioroutine's
+``engines/gtts_answer.py``, which reads answers now) finds the audio with the regex
 ``jQ1olc","\\[\\\\"(.*)\\\\"]`` and base64-decodes it.
 
 The MP3 here is a real one (encoded by ffmpeg): ``LEAD_S`` of silence, a 440 Hz tone of

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from audioroutine import BuildOptions, build
 from audioroutine.cache import ClipCache
 from audioroutine.cli import app
 from audioroutine.clips import LEAD_MARGIN_S, TAIL_MARGIN_S
+from audioroutine.engines.gtts_answer import BadAnswer, audio_of, check_frames, check_sound
 from audioroutine.engines.gtts_engine import (
     BACKOFF_ENV,
     BAD_AUDIO_TRIES,
@@ -37,7 +39,7 @@ from audioroutine.errors import EngineError
 from audioroutine.planning import plan_routines
 from audioroutine.timeline import SAMPLE_RATE
 from audiotools import decode, rms_dbfs, span
-from fake_google import MISCHIEF, FakeGoogle, running, tone_seconds, without_proxies
+from fake_google import MISCHIEF, FakeGoogle, frame_ends, running, tone_mp3, tone_seconds, without_proxies
 
 TINY = """\
 title: Tiny gTTS faults
@@ -348,3 +350,50 @@ def test_no_message_is_gttss_own(fake_google, kind):
     message = str(raised.value)
     assert "Probable cause" not in message and "Failed to connect" not in message
     assert message.startswith("Google's speech service ") and "'Hold.'" in message
+
+
+# ---------------------------------------------------------------------------- the checks themselves
+
+
+def test_real_speech_never_trips_the_checks(speak, tiny, clip_cache):
+    """Every offline voice's clip in the run's cache (trimmed: stricter than Google's answers,
+    which keep their silence) passes the level and length checks an answer from Google must."""
+    speak(tiny)
+    notes = [json.loads(p.read_text(encoding="utf-8")) for p in (clip_cache / "clips").glob("*/*.json")]
+    cache, checked = ClipCache(clip_cache), 0
+    for note in (n for n in notes if n.get("engine") == "piper"):
+        identity = {k: v for k, v in note.items() if k not in ("text", "preparation", "true_peak_db", "cells")}
+        samples = cache.get(identity, note["text"])
+        if samples is not None:
+            check_sound(samples, SAMPLE_RATE, note["text"])
+            checked += 1
+    assert checked >= len(phrases(tiny))
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "held no audio"),
+        (b")]}'\n\n12\n[[\"wrb.fr\",\"jQ1olc\",null]]\n", "held no audio"),
+        (b")]}'\n[[\"wrb.fr\",\"jQ1olc\",\"[\\\"SUQz*%!\\\"]\"]]\n", "garbled (not valid base64)"),
+        (b")]}'\n[[\"wrb.fr\",\"jQ1olc\",\"[\\\"SUQ\\\"]\"]]\n", "garbled (not valid base64)"),
+        (b"\xff\xfe jQ1olc \x80", "held no audio"),
+    ],
+)
+def test_answers_without_usable_base64_are_told_apart(body, reason):
+    with pytest.raises(BadAnswer, match=re.escape(reason)):
+        audio_of(body)
+
+
+def test_frames_are_counted_against_the_header():
+    mp3 = tone_mp3("Face the wall.")
+    check_frames(mp3)  # whole: passes
+    ends = frame_ends(mp3)
+    with pytest.raises(BadAnswer, match=r"cut short \(\d+ frames of the \d+ its header counts\)"):
+        check_frames(mp3[: ends[-3]])
+    with pytest.raises(BadAnswer, match=r"cut short \(\d+ bytes of the last frame missing\)"):
+        check_frames(mp3[:-7])
+    with pytest.raises(BadAnswer, match="not whole MP3 frames"):
+        check_frames(mp3 + b"<html>")
+    with pytest.raises(BadAnswer, match="no frames"):
+        check_frames(b"")
