@@ -4,7 +4,8 @@ gTTS (``gtts/tts.py``) POSTs to ``/_/TranslateWebserverUi/data/batchexecute`` a 
 ``f.req=<url-quoted JSON>&``; the JSON is ``[[["jQ1olc", "<JSON of [text, lang, speed, "null"]>",
 null, "generic"]]]`` where speed is ``true`` for slow speech and ``null`` otherwise. Google
 answers with a ``)]}'`` line, then length-prefixed chunks, one of whose lines holds
-``["wrb.fr","jQ1olc","[\\"<base64 MP3>\\"]",...]``; gTTS finds the audio with the regex
+``["wrb.fr","jQ1olc","[\\"<base64 MP3>\\"]",...]``; gTTS (and audioroutine's
+``engines/gtts_answer.py``, which reads answers now) finds the audio with the regex
 ``jQ1olc","\\[\\\\"(.*)\\\\"]`` and base64-decodes it.
 
 The MP3 here is a real one (encoded by ffmpeg): ``LEAD_S`` of silence, a 440 Hz tone of
@@ -12,8 +13,9 @@ The MP3 here is a real one (encoded by ffmpeg): ``LEAD_S`` of silence, a 440 Hz 
 mono like Google's. So a test knows how long every phrase must come out.
 
 Every request is recorded; the server can be told to fail (an HTTP status for the next N
-requests, for every request, or after N good ones) and to take its time answering, so that
-retries and the number of requests in flight at once can be checked.
+requests, for every request, or after N good ones), to misbehave in each way ``MISCHIEF`` lists
+(for the next N requests or for all), and to take its time answering, so that retries, checks of
+what comes back, and the number of requests in flight at once can be checked.
 """
 
 from __future__ import annotations
@@ -44,6 +46,18 @@ LEAD_S = 0.1
 """Silence before and after the tone, as a real voice has; the engine's trimming cuts most of it."""
 TONE_HZ = 440.0
 TONE_PEAK = 0.5
+TRICKLE_S = 1.0
+"""Between the bytes of a trickled answer."""
+MISCHIEF = {
+    "silent": "a whole, valid MP3 of silence as long as the words' tone would be",
+    "short": "a whole, valid MP3 of a 10 ms tone, far too short for any words",
+    "truncated": "the MP3 cut in the middle of a frame (its first half)",
+    "cut": "the MP3's frames less the second half, cut at a frame boundary: its header counts more",
+    "garbled": "the base64 of the MP3 with characters no base64 has",
+    "no_audio": "200 with no audio in the RPC's answer, as Google does for a language it lacks",
+    "trickle": "the headers at once, then the answer a byte at a time, TRICKLE_S apart",
+}
+"""Every way the fake can misbehave while answering 200."""
 
 
 def tone_seconds(text: str) -> float:
@@ -57,11 +71,11 @@ def tone_mp3(text: str) -> bytes:
 
 
 @functools.cache
-def _tone_mp3(chars: int) -> bytes:
-    n = chars * MS_PER_CHAR * RATE // 1000
+def _tone_mp3(chars: int, ms_per_char: int = MS_PER_CHAR, peak: float = TONE_PEAK) -> bytes:
+    n = chars * ms_per_char * RATE // 1000
     t = np.arange(n) / RATE
     ramp = np.minimum(1.0, np.minimum(np.arange(n), np.arange(n)[::-1]) / (0.003 * RATE))
-    tone = TONE_PEAK * np.sin(2 * np.pi * TONE_HZ * t) * ramp
+    tone = peak * np.sin(2 * np.pi * TONE_HZ * t) * ramp
     gap = np.zeros(int(LEAD_S * RATE))
     pcm = np.round(np.concatenate([gap, tone, gap]) * 32767).astype("<i2")
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,9 +108,41 @@ def _tone_mp3(chars: int) -> bytes:
         return out.read_bytes()
 
 
-def google_answer(mp3: bytes | None) -> bytes:
+def frame_ends(mp3: bytes) -> list[int]:
+    """Where each MPEG-2 layer III frame of our tone MP3s ends (the Info frame's first), after
+    the ID3v2 tag ffmpeg writes in front."""
+    at = 0
+    if mp3[:3] == b"ID3":
+        at = 10 + sum((byte & 0x7F) << (7 * (3 - i)) for i, byte in enumerate(mp3[6:10]))
+    ends = []
+    while at + 4 <= len(mp3):
+        bitrate = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)[mp3[at + 2] >> 4]
+        at += 72 * 1000 * bitrate // RATE + (mp3[at + 2] >> 1 & 1)
+        ends.append(at)
+    return ends
+
+
+def bad_mp3(text: str, kind: str) -> bytes | None:
+    """The audio a misbehaving service sends for ``text`` (``None``: none at all)."""
+    mp3 = tone_mp3(text)
+    if kind == "silent":
+        return _tone_mp3(len(text), peak=0.0)
+    if kind == "short":
+        return _tone_mp3(1, ms_per_char=10)
+    if kind == "truncated":
+        return mp3[: len(mp3) // 2 | 1]  # odd: never on a frame boundary
+    if kind == "cut":
+        ends = frame_ends(mp3)
+        return mp3[: ends[len(ends) // 2]]
+    return None if kind == "no_audio" else mp3
+
+
+def google_answer(mp3: bytes | None, garbled: bool = False) -> bytes:
     """The body Google sends: the anti-JSON-hijacking line, then length-prefixed chunks."""
-    payload = json.dumps([base64.b64encode(mp3).decode("ascii")]) if mp3 is not None else None
+    audio = base64.b64encode(mp3).decode("ascii") if mp3 is not None else None
+    if audio is not None and garbled:
+        audio = audio[:100] + "*%!" + audio[100:]
+    payload = json.dumps([audio]) if audio is not None else None
     chunks = [
         json.dumps(
             [
@@ -129,6 +175,8 @@ class Seen:
     """Speech requests being answered at once, this one included, when it arrived."""
     at: float = 0.0
     """When it arrived (``time.monotonic()``)."""
+    mischief: str | None = None
+    """How the server misbehaved in answering (a key of ``MISCHIEF``), if it did."""
 
 
 class FakeGoogle:
@@ -141,10 +189,14 @@ class FakeGoogle:
         self._seen: list[Seen] = []
         self._in_flight = 0
         self.max_in_flight = 0
-        self._fail_next: list[int] = []
-        self._fail_always: int | None = None
-        self._fail_after: tuple[int, int] | None = None
-        self._no_audio = False
+        self._next: list[int | str] = []
+        """What the next speech requests get: an HTTP status, or a kind of mischief."""
+        self._always: int | str | None = None
+        self._first_tries: list[str] = []
+        """Mischief for the first request of each phrase not asked for before, in turn."""
+        self._after: tuple[int, int | str] | None = None
+        self.trickle_s = TRICKLE_S
+        self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -164,29 +216,47 @@ class FakeGoogle:
     def fail_next(self, count: int, status: int = 429) -> None:
         """Answer the next ``count`` speech requests with ``status``."""
         with self._lock:
-            self._fail_next.extend([status] * count)
+            self._next.extend([status] * count)
 
     def fail_always(self, status: int = 500) -> None:
         """Answer every speech request with ``status`` until ``heal``."""
         with self._lock:
-            self._fail_always = status
+            self._always = status
 
-    def fail_after(self, good: int, status: int = 500) -> None:
-        """Answer ``good`` more speech requests properly, then every one with ``status``."""
+    def fail_after(self, good: int, status: int | str = 500) -> None:
+        """Answer ``good`` more speech requests properly, then every one with ``status`` (or a
+        kind of mischief)."""
         with self._lock:
-            self._fail_after = (self._speech_count() + good, status)
+            self._after = (self._speech_count() + good, status)
+
+    def misbehave(self, kind: str, count: int | None = None) -> None:
+        """Answer the next ``count`` speech requests (every one until ``heal`` when ``None``) in
+        one of the ways ``MISCHIEF`` lists."""
+        if kind not in MISCHIEF:
+            raise ValueError(f"no such mischief: {kind!r}")
+        with self._lock:
+            if count is None:
+                self._always = kind
+            else:
+                self._next.extend([kind] * count)
+
+    def misbehave_on_first_try(self, *kinds: str) -> None:
+        """Answer the first request of each of the next phrases not asked for before in one of
+        these ways, in turn: every phrase gets a good answer on its second try."""
+        assert all(kind in MISCHIEF for kind in kinds)
+        with self._lock:
+            self._first_tries.extend(kinds)
 
     def answer_without_audio(self) -> None:
         """Answer 200 with no audio in the RPC's answer, as Google does for a language it lacks."""
-        with self._lock:
-            self._no_audio = True
+        self.misbehave("no_audio")
 
     def heal(self) -> None:
         with self._lock:
-            self._fail_next.clear()
-            self._fail_always = None
-            self._fail_after = None
-            self._no_audio = False
+            self._next.clear()
+            self._first_tries.clear()
+            self._always = None
+            self._after = None
 
     def forget(self) -> None:
         """Clear the record of requests seen (and the high-water mark of requests in flight)."""
@@ -219,6 +289,7 @@ class FakeGoogle:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # ends any trickle
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -231,14 +302,17 @@ class FakeGoogle:
 
     # ------------------------------------------------------------------ HTTP
 
-    def _status_for_next(self) -> int:
-        """Which status the speech request arriving now gets (called with the lock held)."""
-        if self._fail_next:
-            return self._fail_next.pop(0)
-        if self._fail_always is not None:
-            return self._fail_always
-        if self._fail_after is not None and self._speech_count() >= self._fail_after[0]:
-            return self._fail_after[1]
+    def _what_next(self, text: str) -> int | str:
+        """What the speech request for ``text`` arriving now gets: a status, or a kind of
+        mischief (called with the lock held)."""
+        if self._first_tries and all(s.text != text for s in self._seen):
+            return self._first_tries.pop(0)
+        if self._next:
+            return self._next.pop(0)
+        if self._always is not None:
+            return self._always
+        if self._after is not None and self._speech_count() >= self._after[0]:
+            return self._after[1]
         return 200
 
     def _handler(self):
@@ -291,15 +365,17 @@ class FakeGoogle:
                     fake._in_flight += 1
                     in_flight = fake._in_flight
                     fake.max_in_flight = max(fake.max_in_flight, in_flight)
-                    status = fake._status_for_next()
-                    no_audio = fake._no_audio
+                    what = fake._what_next(text)
+                    status = what if isinstance(what, int) else 200
                     fake._seen.append(
-                        Seen("POST", RPC_PATH, status, text, lang, slow, in_flight, arrived)
+                        Seen("POST", RPC_PATH, status, text, lang, slow, in_flight, arrived,
+                             what if isinstance(what, str) else None)
                     )
                 try:
                     if fake.delay:
                         time.sleep(fake.delay)
-                    answer = b"" if status != 200 else google_answer(None if no_audio else tone_mp3(text))
+                    kind = what if isinstance(what, str) else None
+                    answer = b"" if status != 200 else google_answer(bad_mp3(text, kind or ""), kind == "garbled")
                 finally:
                     # Done before the answer goes out: once the client has read it, it may send its
                     # next request at once, and that one must not be counted with this one.
@@ -307,8 +383,26 @@ class FakeGoogle:
                         fake._in_flight -= 1
                 if status != 200:
                     self._send(status, b"<html>Error</html>", "text/html")
+                elif kind == "trickle":
+                    self._trickle(answer)
                 else:
                     self._send(200, answer, "application/json; charset=utf-8")
+
+            def _trickle(self, body: bytes) -> None:
+                """The headers at once, then a byte every ``trickle_s`` until the client leaves."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.flush()
+                for at in range(len(body)):
+                    if fake._stopping.wait(fake.trickle_s):
+                        return
+                    try:
+                        self.wfile.write(body[at : at + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up: what the test wants
+                        return
 
             def _parse(self, body: str) -> tuple[str, str, bool]:
                 if not self.headers.get("Content-Type", "").startswith(

@@ -176,8 +176,9 @@ def test_an_error_that_retrying_cannot_fix_is_not_retried(fake_google, status):
 def test_an_answer_without_audio_is_a_clear_error(fake_google):
     fake_google.answer_without_audio()
 
-    with pytest.raises(EngineError, match="No audio stream in response"):
+    with pytest.raises(EngineError, match="sent no audio for 'Hold.'") as raised:
         GTTSEngine().synthesize("Hold.")
+    assert "a language it does not speak ('en')" in str(raised.value)
     assert len(fake_google.speech) == 1
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .cache import ClipCache
 from .constants import EXPORT_VERSION, MP3_BITRATE, PREPARATION, SAMPLE_RATE, package_version
 from .cuesheet import CueSheet, CueSheetError, Loudness
-from .engines import Engine, EngineChoice, resolve_engine
+from .engines import Engine, EngineChoice, ServiceFailed, resolve_engine
 from .errors import OptionError, option
 from .mp3 import encode_routine
 from .options import BuildOptions
@@ -169,11 +169,17 @@ def build_plans(
     *,
     log: Log | None = None,
     progress: Progress | None = None,
+    _choice: EngineChoice | None = None,
 ) -> list[BuildResult]:
-    """``build`` for routines already planned (``planning.plan_routines``), in their order."""
+    """``build`` for routines already planned (``planning.plan_routines``), in their order.
+
+    When the voice ``auto`` chose fails while speaking and there is another to turn to, the whole
+    build is made again with that one (a file never mixes voices; what was spoken stays cached)."""
     cache = ClipCache(options.cache_dir)
-    with stage("choose the voice"):
-        choice = choose_engine(plans, options, cache)
+    if _choice is None:
+        with stage("choose the voice"):
+            _choice = choose_engine(plans, options, cache)
+    choice = _choice
     engine = choice.engine
     if log:
         log(f"voice: {engine.name} ({engine.voice}) - {choice.reason}")
@@ -190,8 +196,13 @@ def build_plans(
         missing = missing_phrases([plan for plan, _ in stale], engine, cache)
     logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
                 len(stale), len(plans) - len(stale), len(missing))
-    with stage("speak missing phrases"):
-        synthesize_missing(missing, engine, cache, progress)
+    try:
+        with stage("speak missing phrases"):
+            synthesize_missing(missing, engine, cache, progress)
+    except ServiceFailed as exc:
+        if choice.fallback is None:
+            raise
+        return build_plans(plans, options, log=log, progress=progress, _choice=choice.fallback(exc.message))
     for plan, fp in stale:
         with stage(f"write {plan.slug}"):
             written = write_routine(plan, engine, cache, options, fp)

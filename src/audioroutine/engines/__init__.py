@@ -6,11 +6,11 @@ choice (``auto`` or a name) into one engine for the whole build, so a file never
 
 from __future__ import annotations
 
-from .base import Engine, EngineChoice, Synthesized
+from .base import Engine, EngineChoice, ServiceFailed, Synthesized
 from .choose import resolve_engine
 from .table import AUTO, ENGINE_NAMES, ENGINES, describe_engines, make_engine
 
 __all__ = [
-    "AUTO", "ENGINES", "ENGINE_NAMES", "Engine", "EngineChoice", "Synthesized", "describe_engines", "make_engine",
-    "resolve_engine",
+    "AUTO", "ENGINES", "ENGINE_NAMES", "Engine", "EngineChoice", "ServiceFailed", "Synthesized", "describe_engines",
+    "make_engine", "resolve_engine",
 ]

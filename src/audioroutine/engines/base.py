@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from ..errors import OptionError
+from ..errors import EngineError, OptionError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -17,6 +18,11 @@ class Synthesized:
     samples: np.ndarray
     """Mono int16 samples."""
     rate: int
+
+
+class ServiceFailed(EngineError):
+    """An engine's service failed while speaking (refused, timed out, unreachable, sent unusable
+    audio): a build that has another voice to turn to may build with it instead."""
 
 
 class Engine(ABC):
@@ -42,6 +48,9 @@ class Engine(ABC):
     lang: str
     workers: int
     """How many phrases may be synthesized at once."""
+    has_fallback: bool = False
+    """Set by the ``auto`` policy when the build has another voice to turn to: an engine whose
+    service fails then gives up soon (``ServiceFailed``) instead of waiting it out."""
 
     @property
     def name(self) -> str:
@@ -85,3 +94,6 @@ class EngineChoice:
     engine: Engine
     reason: str
     """Why this engine, in one line, for the console."""
+    fallback: Callable[[str], EngineChoice] | None = None
+    """The choice for the whole build if this engine's service fails (``ServiceFailed``), given
+    what failed; ``None`` when there is none (the engine was asked for by name)."""

@@ -63,5 +63,7 @@ def _auto(*, voice: str | Path | None, lang: str, tld: str, slow: bool,
         return offline(f"{exc.message}; using the offline voice")
     answers, why = online.answers()
     if answers:
-        return EngineChoice(online, why)
+        online.has_fallback = True
+        return EngineChoice(online, why, fallback=lambda failed: offline(
+            f"{failed}; the whole build uses the offline voice instead"))
     return offline(f"{why}; using the offline voice")
