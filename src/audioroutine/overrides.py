@@ -4,13 +4,14 @@ breath, rest and scale options) merged over a routine's data, each remembered wi
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .doses import DOSE_KINDS, DOSES, dose_keys, dose_of
-from .durations import DurationSyntaxError, parse_duration
+from .durations import EXAMPLES, DurationSyntaxError, parse_duration
 from .errors import OptionError, RoutineError
 from .model import Exercise, Routine, Settings, slugify
 from .yamlfile import key_line, parse_scalar, plain, read_yaml_mapping
@@ -39,11 +40,14 @@ class Overrides:
     """The rest between exercises (``settings.rest``)."""
     scale: float | None = None
     """Every hold, rest and breath stretched by this factor."""
+    lang: str | None = None
+    """The language of the cues (``settings.lang``)."""
 
     def __bool__(self) -> bool:
-        return any(
-            (self.files, self.assignments, self.hold, self.breath, self.rest, self.scale)
-        )
+        """Whether anything is overridden. A value given but empty or zero (``--hold ''``,
+        ``--scale 0``) counts: it is checked, and refused, never silently ignored."""
+        given = (self.hold, self.breath, self.rest, self.scale, self.lang)
+        return bool(self.files or self.assignments) or any(value is not None for value in given)
 
 
 @dataclass(frozen=True)
@@ -173,12 +177,23 @@ def _apply_file(data: dict[str, Any], path: Path, origins: Origins) -> None:
 
 
 def _check_duration(option: str, value: str) -> None:
+    """A duration option's value: a duration, finite, longer than zero (a rest may be zero)."""
+    shown = value if isinstance(value, str) and value.strip() else repr(value)
     try:
         seconds = parse_duration(value)
     except DurationSyntaxError as exc:
-        raise OptionError(str(exc), option=option, value=value) from None
-    if seconds <= 0 and option != "rest":
-        raise OptionError("must be longer than zero", option=option, value=value)
+        raise OptionError(str(exc), option=option, value=shown) from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise OptionError(f"expected a duration such as {EXAMPLES}", option=option, value=shown)
+    if seconds == 0 and option != "rest":
+        raise OptionError("must be longer than zero", option=option, value=shown)
+
+
+def check_scale(factor: object) -> float:
+    """The scale option's factor: a finite number from ``MIN_SCALE`` to ``MAX_SCALE``."""
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not MIN_SCALE <= factor <= MAX_SCALE:
+        raise OptionError(f"choose a factor between {MIN_SCALE:g} and {MAX_SCALE:g}", option="scale", value=factor)
+    return float(factor)
 
 
 def _apply_hold(data: dict[str, Any], hold: str, origins: Origins) -> None:
@@ -196,9 +211,11 @@ def _apply_hold(data: dict[str, Any], hold: str, origins: Origins) -> None:
 def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[str, Any], Origins]:
     """The routine's plain data with every override merged over it, and where each came from.
 
-    Files first, then assignments, then the hold, breath and rest options: a later one wins.
+    Files first, then assignments, then the hold, breath, rest and lang options: a later one wins.
     """
     origins: Origins = {}
+    if overrides.scale is not None:
+        check_scale(overrides.scale)  # before any file is read: a bad option is named first
     for path in overrides.files:
         _apply_file(data, Path(path), origins)
     for assignment in overrides.assignments:
@@ -214,6 +231,11 @@ def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[st
             _check_duration(option, value)
             data["settings"] = {**(data.get("settings") or {}), option: value}
             origins[("settings", option)] = OptionValue(option, value)
+    if overrides.lang is not None:
+        if not overrides.lang.strip():
+            raise OptionError("name a language, like en or en-GB", option="lang", value=repr(overrides.lang))
+        data["settings"] = {**(data.get("settings") or {}), "lang": overrides.lang}
+        origins[("settings", "lang")] = OptionValue("lang", overrides.lang)
     return data, origins
 
 
@@ -222,8 +244,7 @@ def scaled(routine: Routine, factor: float) -> Routine:
 
     The result is not validated: validate its data (a stretched hold may be over the limit).
     """
-    if not MIN_SCALE <= factor <= MAX_SCALE:
-        raise OptionError(f"choose a factor between {MIN_SCALE:g} and {MAX_SCALE:g}", option="scale", value=factor)
+    factor = check_scale(factor)
     log.info("scaling every length by %g", factor)
     settings = routine.settings.model_copy(
         update={
