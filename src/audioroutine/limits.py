@@ -42,6 +42,8 @@ class PhraseTooLong(InputError):
 
 def _said(chars: int) -> str:
     seconds = chars / CHARS_PER_SECOND
+    if seconds >= 7200:
+        return f"about {seconds / 3600:.0f} hours"
     return f"about {seconds / 60:.0f} minutes" if seconds >= 120 else f"about {seconds:.0f} seconds"
 
 
