@@ -1,5 +1,5 @@
 """Overrides: a runner's changes for one build (overrides files, ``KEY=VALUE`` assignments, the hold,
-breath, rest and scale options) merged over a routine's data, each remembered with where it came from."""
+breath, rest, lang and scale options) merged over a routine's data, each remembered with where it came from."""
 
 from __future__ import annotations
 
@@ -44,8 +44,7 @@ class Overrides:
     """The language of the cues (``settings.lang``)."""
 
     def __bool__(self) -> bool:
-        """Whether anything is overridden. A value given but empty or zero (``--hold ''``,
-        ``--scale 0``) counts: it is checked, and refused, never silently ignored."""
+        """Whether anything is overridden; a value given but empty or zero counts (and is refused)."""
         given = (self.hold, self.breath, self.rest, self.scale, self.lang)
         return bool(self.files or self.assignments) or any(value is not None for value in given)
 
@@ -176,9 +175,14 @@ def _apply_file(data: dict[str, Any], path: Path, origins: Origins) -> None:
             _apply(data, [str(key)], plain(value), FileLine(path, line), origins)
 
 
-def _check_duration(option: str, value: str) -> None:
-    """A duration option's value: a duration, finite, longer than zero (a rest may be zero)."""
+def _check_option(option: str, value: str) -> None:
+    """A duration option's value: a duration, finite, longer than zero (a rest may be zero); a
+    language: not empty (the routine's validation checks the rest)."""
     shown = value if isinstance(value, str) and value.strip() else repr(value)
+    if option == "lang":
+        if shown != value:
+            raise OptionError("name a language, like en or en-GB", option=option, value=shown)
+        return
     try:
         seconds = parse_duration(value)
     except DurationSyntaxError as exc:
@@ -198,7 +202,7 @@ def check_scale(factor: object) -> float:
 
 def _apply_hold(data: dict[str, Any], hold: str, origins: Origins) -> None:
     """Every timed dose (a hold in seconds, timed work) set to ``hold``; breath counts are kept."""
-    _check_duration("hold", hold)
+    _check_option("hold", hold)
     timed = [kind.name for kind in DOSE_KINDS if kind.timed]
     for i, item in enumerate(data.get("exercises") or []):
         for key in timed:
@@ -226,16 +230,11 @@ def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[st
         _apply(data, key.strip().split("."), parse_scalar(value.strip()), origin, origins)
     if overrides.hold is not None:
         _apply_hold(data, overrides.hold, origins)
-    for option, value in (("breath", overrides.breath), ("rest", overrides.rest)):
+    for option, value in (("breath", overrides.breath), ("rest", overrides.rest), ("lang", overrides.lang)):
         if value is not None:
-            _check_duration(option, value)
+            _check_option(option, value)
             data["settings"] = {**(data.get("settings") or {}), option: value}
             origins[("settings", option)] = OptionValue(option, value)
-    if overrides.lang is not None:
-        if not overrides.lang.strip():
-            raise OptionError("name a language, like en or en-GB", option="lang", value=repr(overrides.lang))
-        data["settings"] = {**(data.get("settings") or {}), "lang": overrides.lang}
-        origins[("settings", "lang")] = OptionValue("lang", overrides.lang)
     return data, origins
 
 
