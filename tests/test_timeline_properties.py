@@ -137,7 +137,8 @@ def laid_out(script: Script, timeline: Timeline) -> list[tuple[object, Event, li
 
 def timed(case: Case) -> tuple[Routine, Script, Timeline]:
     script = script_of(routine := case.routine())
-    return routine, script, build_timeline(script, case.speech_length, case.chime_length)
+    # random clip lengths may crowd a stretch: the layout is checked here, room to be heard in test_limits
+    return routine, script, build_timeline(script, case.speech_length, case.chime_length, check=False)
 
 
 def expected_seconds(routine: Routine, event: Event) -> float:
@@ -254,8 +255,8 @@ def test_a_longer_hold_moves_every_later_cue_by_exactly_its_extra_samples(case, 
     def length(text: str) -> int:
         return case.speech_length(renamed.get(text, text))
 
-    before = laid_out(script, build_timeline(script, length, case.chime_length))
-    after = laid_out(longer_script, build_timeline(longer_script, length, case.chime_length))
+    before = laid_out(script, build_timeline(script, length, case.chime_length, check=False))
+    after = laid_out(longer_script, build_timeline(longer_script, length, case.chime_length, check=False))
     key, delta = routine.exercises[case.target].key, round(extra * SR)
     changed = [event for _, event, _ in before if event.kind == "hold" and event.where.exercise == key]
     assert changed

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import OptionError
 from .overrides import Overrides
+
+_TLD = re.compile(r"[a-z]{2,6}(\.[a-z]{2,6})?")
+"""Google's accent as a domain ending: ``com``, ``co.uk``, ``com.au``."""
 
 
 @dataclass(frozen=True)
@@ -27,14 +33,15 @@ class BuildOptions:
     artist: str | None = None
     album: str | None = None
 
+    def __post_init__(self) -> None:
+        """A value given but empty is refused, naming its option, never taken as "not given"."""
+        for name in ("engine", "voice", "tld"):
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.strip():
+                raise OptionError("must not be empty", option=name, value=repr(value))
+        if not _TLD.fullmatch(self.tld):
+            raise OptionError("expected a domain ending such as com, co.uk or com.au", option="tld", value=self.tld)
+
     def routine_overrides(self) -> Overrides:
-        """The overrides with ``lang`` folded in as ``settings.lang``."""
-        extra = (f"settings.lang={self.lang}",) if self.lang else ()
-        return Overrides(
-            files=self.overrides.files,
-            assignments=(*self.overrides.assignments, *extra),
-            hold=self.overrides.hold,
-            breath=self.overrides.breath,
-            rest=self.overrides.rest,
-            scale=self.overrides.scale,
-        )
+        """The overrides with ``lang`` folded in (as ``settings.lang``, reported as the lang option)."""
+        return dataclasses.replace(self.overrides, lang=self.lang) if self.lang is not None else self.overrides

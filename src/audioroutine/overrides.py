@@ -1,16 +1,17 @@
 """Overrides: a runner's changes for one build (overrides files, ``KEY=VALUE`` assignments, the hold,
-breath, rest and scale options) merged over a routine's data, each remembered with where it came from."""
+breath, rest, lang and scale options) merged over a routine's data, each remembered with where it came from."""
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .doses import DOSE_KINDS, DOSES, dose_keys, dose_of
-from .durations import DurationSyntaxError, parse_duration
+from .durations import EXAMPLES, DurationSyntaxError, parse_duration
 from .errors import OptionError, RoutineError
 from .model import Exercise, Routine, Settings, slugify
 from .yamlfile import key_line, parse_scalar, plain, read_yaml_mapping
@@ -39,11 +40,13 @@ class Overrides:
     """The rest between exercises (``settings.rest``)."""
     scale: float | None = None
     """Every hold, rest and breath stretched by this factor."""
+    lang: str | None = None
+    """The language of the cues (``settings.lang``)."""
 
     def __bool__(self) -> bool:
-        return any(
-            (self.files, self.assignments, self.hold, self.breath, self.rest, self.scale)
-        )
+        """Whether anything is overridden; a value given but empty or zero counts (and is refused)."""
+        given = (self.hold, self.breath, self.rest, self.scale, self.lang)
+        return bool(self.files or self.assignments) or any(value is not None for value in given)
 
 
 @dataclass(frozen=True)
@@ -172,18 +175,34 @@ def _apply_file(data: dict[str, Any], path: Path, origins: Origins) -> None:
             _apply(data, [str(key)], plain(value), FileLine(path, line), origins)
 
 
-def _check_duration(option: str, value: str) -> None:
+def _check_option(option: str, value: str) -> None:
+    """A duration option's value: a duration, finite, longer than zero (a rest may be zero); a
+    language: not empty (the routine's validation checks the rest)."""
+    shown = value if isinstance(value, str) and value.strip() else repr(value)
+    if option == "lang":
+        if shown != value:
+            raise OptionError("name a language, like en or en-GB", option=option, value=shown)
+        return
     try:
         seconds = parse_duration(value)
     except DurationSyntaxError as exc:
-        raise OptionError(str(exc), option=option, value=value) from None
-    if seconds <= 0 and option != "rest":
-        raise OptionError("must be longer than zero", option=option, value=value)
+        raise OptionError(str(exc), option=option, value=shown) from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise OptionError(f"expected a duration such as {EXAMPLES}", option=option, value=shown)
+    if seconds == 0 and option != "rest":
+        raise OptionError("must be longer than zero", option=option, value=shown)
+
+
+def check_scale(factor: object) -> float:
+    """The scale option's factor: a finite number from ``MIN_SCALE`` to ``MAX_SCALE``."""
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not MIN_SCALE <= factor <= MAX_SCALE:
+        raise OptionError(f"choose a factor between {MIN_SCALE:g} and {MAX_SCALE:g}", option="scale", value=factor)
+    return float(factor)
 
 
 def _apply_hold(data: dict[str, Any], hold: str, origins: Origins) -> None:
     """Every timed dose (a hold in seconds, timed work) set to ``hold``; breath counts are kept."""
-    _check_duration("hold", hold)
+    _check_option("hold", hold)
     timed = [kind.name for kind in DOSE_KINDS if kind.timed]
     for i, item in enumerate(data.get("exercises") or []):
         for key in timed:
@@ -196,9 +215,11 @@ def _apply_hold(data: dict[str, Any], hold: str, origins: Origins) -> None:
 def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[str, Any], Origins]:
     """The routine's plain data with every override merged over it, and where each came from.
 
-    Files first, then assignments, then the hold, breath and rest options: a later one wins.
+    Files first, then assignments, then the hold, breath, rest and lang options: a later one wins.
     """
     origins: Origins = {}
+    if overrides.scale is not None:
+        check_scale(overrides.scale)  # before any file is read: a bad option is named first
     for path in overrides.files:
         _apply_file(data, Path(path), origins)
     for assignment in overrides.assignments:
@@ -209,9 +230,9 @@ def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[st
         _apply(data, key.strip().split("."), parse_scalar(value.strip()), origin, origins)
     if overrides.hold is not None:
         _apply_hold(data, overrides.hold, origins)
-    for option, value in (("breath", overrides.breath), ("rest", overrides.rest)):
+    for option, value in (("breath", overrides.breath), ("rest", overrides.rest), ("lang", overrides.lang)):
         if value is not None:
-            _check_duration(option, value)
+            _check_option(option, value)
             data["settings"] = {**(data.get("settings") or {}), option: value}
             origins[("settings", option)] = OptionValue(option, value)
     return data, origins
@@ -222,8 +243,7 @@ def scaled(routine: Routine, factor: float) -> Routine:
 
     The result is not validated: validate its data (a stretched hold may be over the limit).
     """
-    if not MIN_SCALE <= factor <= MAX_SCALE:
-        raise OptionError(f"choose a factor between {MIN_SCALE:g} and {MAX_SCALE:g}", option="scale", value=factor)
+    factor = check_scale(factor)
     log.info("scaling every length by %g", factor)
     settings = routine.settings.model_copy(
         update={

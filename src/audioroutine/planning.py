@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from .chimes import chime_length
 from .constants import SAMPLE_RATE
 from .errors import InputError, option
+from .limits import CHARS_PER_SECOND, PhraseTooLong, check_speech, too_long
 from .loader import LoadedRoutine, load_routine
 from .options import BuildOptions
+from .room import NoRoom, length_problems
 from .routine_files import available_routines, find_routine
 from .script import Script, render_script
 from .templates import CueTemplates
 from .timeline import build_timeline
 
-CHARS_PER_SECOND = 14.0
-"""Speaking rate used to estimate a phrase's length before it is synthesized."""
+__all__ = ["CHARS_PER_SECOND", "Plan", "estimate_samples", "plan_routine", "plan_routines"]
+
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,26 @@ def estimate_samples(text: str) -> int:
 
 def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:
     """Render the routine's script. The intro announces the length, estimated from a first pass
-    so that the words (and so the clips) do not depend on what happens to be cached."""
-    draft = render_script(loaded.routine, templates)
-    total = build_timeline(draft, estimate_samples, chime_length).seconds
-    return Plan(loaded, templates, render_script(loaded.routine, templates, total_seconds=total))
+    so that the words (and so the clips) do not depend on what happens to be cached.
+
+    Refused here, before any audio work (so ``validate`` and ``show`` say it too): a phrase or a
+    routine's speech over the limits (``limits``), and timings that leave a cue no room to be
+    heard, judged with the estimated lengths (``room``; the build checks the exact ones again)."""
+    routine = loaded.routine
+    try:
+        problems = length_problems(routine, templates, estimate_samples, SAMPLE_RATE)
+        draft = render_script(routine, templates)
+        try:
+            total = build_timeline(draft, estimate_samples, chime_length).seconds
+        except NoRoom as exc:
+            problems += exc.problems
+        if problems:
+            raise NoRoom(problems, loaded.path)
+        script = render_script(routine, templates, total_seconds=total)
+    except PhraseTooLong as exc:
+        raise too_long(exc, routine, loaded.path) from None
+    check_speech(script, routine, loaded.path)
+    return Plan(loaded, templates, script)
 
 
 def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from .doses import dose_of
+from .limits import check_phrase
 from .model import Exercise, Routine, Settings, Variation
 from .templates import CueTemplates
 
@@ -76,14 +77,18 @@ class Script:
 
     def phrases(self) -> list[str]:
         """Every distinct text spoken, in order of first use."""
-        seen: dict[str, None] = {}
+        return list(self.phrase_places())
+
+    def phrase_places(self) -> dict[str, Where]:
+        """Every distinct text spoken, in order of first use, with where it is first said."""
+        seen: dict[str, Where] = {}
         for segment in self.segments:
             if isinstance(segment, Speech):
-                seen.setdefault(segment.text)
+                seen.setdefault(segment.text, segment.where)
             elif isinstance(segment, Silence):
                 for overlay in segment.overlays:
-                    seen.setdefault(overlay.text)
-        return list(seen)
+                    seen.setdefault(overlay.text, overlay.where)
+        return seen
 
 
 class ScriptWriter:
@@ -96,12 +101,12 @@ class ScriptWriter:
         self.total_seconds = total_seconds
 
     def say(self, template: str, where: Where = Where(), kind: str = "speech", **ctx) -> Iterator[Speech]:
-        text = self.t.render(template, **ctx)
+        text = check_phrase(self.t.render(template, **ctx), where, template)
         if text:
             yield Speech(text, where, kind)
 
     def overlay(self, offset: float, template: str, kind: str, where: Where, **ctx) -> list[Overlay]:
-        text = self.t.render(template, **ctx)
+        text = check_phrase(self.t.render(template, **ctx), where, template)
         return [Overlay(round(offset, 6), text, kind, where)] if text else []
 
     def countdown(self, seconds: float, where: Where) -> list[Overlay]:

@@ -4,10 +4,12 @@ feed to subscribe to, and a zip to send. Opens from disk, a shared drive or any 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .build import Log, build_plans
 from .errors import InputError, Note, OptionError, option
@@ -32,16 +34,64 @@ class ShareResult:
     """Things to tell the person sharing (e.g. that podcast apps need a ``base_url``)."""
 
 
+_PCHAR_SAFE = "!$&'()*+,;=:@~"
+"""What RFC 3986 allows as it is in a path segment besides letters, digits and ``-._`` (``pchar``)."""
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _bad_base_url(base_url: str, why: str) -> OptionError:
+    return OptionError(
+        f"{option('base_url')} {base_url!r} is not a web address: {why}", option="base_url", value=base_url,
+        hint="give the address the folder will be served from, e.g. https://example.org/run-club/",
+    )
+
+
+def _host(base_url: str, hostname: str | None) -> str:
+    """The host as RFC 3986 writes it: a DNS name in ASCII (IDNA for others), or an IP address."""
+    if not hostname:
+        raise _bad_base_url(base_url, "it names no host")
+    try:
+        address = ipaddress.ip_address(hostname)
+        return f"[{address.compressed}]" if address.version == 6 else address.compressed
+    except ValueError:
+        pass
+    try:
+        ascii_host = hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise _bad_base_url(base_url, f"{hostname!r} is not a host name") from None
+    if not all(_HOST_LABEL.fullmatch(label) for label in ascii_host.removesuffix(".").split(".")):
+        raise _bad_base_url(base_url, f"{hostname!r} is not a host name")
+    return ascii_host
+
+
 def _base_url(base_url: str | None) -> str | None:
-    if not base_url:
+    """The folder's web address as the feed and the page write it, ending in ``/``: http or
+    https, a host (IDNA-encoded), an optional port, and a path whose segments are
+    percent-encoded (``/run club/`` becomes ``/run%20club/``; escapes already there are kept).
+    A query or a fragment is refused (a file name could not follow it), and so are a user name
+    or password (the feed is public) and control characters."""
+    if base_url is None:
         return None
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise OptionError(
-            f"{option('base_url')} {base_url!r} is not a web address", option="base_url", value=base_url,
-            hint="give the address the folder will be served from, e.g. https://example.org/run-club/",
-        )
-    return base_url if base_url.endswith("/") else base_url + "/"
+    text = base_url.strip()
+    if not text:
+        raise _bad_base_url(base_url, "it is empty")
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise _bad_base_url(base_url, "it holds a control character")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise _bad_base_url(base_url, "it must start with http:// or https://")
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise _bad_base_url(base_url, "a folder's address has no query (?…) or fragment (#…)")
+    if "@" in parts.netloc:
+        raise _bad_base_url(base_url, "a public feed must not hold a user name or password")
+    try:
+        port = parts.port
+    except ValueError:
+        raise _bad_base_url(base_url, "its port is not a number from 0 to 65535") from None
+    host = _host(base_url, parts.hostname) + (f":{port}" if port is not None else "")
+    path = "/".join(quote(unquote(segment), safe=_PCHAR_SAFE) for segment in parts.path.split("/"))
+    path = path if path.startswith("/") else "/" + path
+    return urlunsplit((parts.scheme.lower(), host, path if path.endswith("/") else path + "/", "", ""))
 
 
 def _unique(names: Sequence[str]) -> list[str]:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from num2words import num2words
 
 from .errors import OptionError, TemplateError, option
+from .sandbox import CueSandbox, read_only, template_line
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +102,13 @@ def say_number(number: Any, lang: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(lang: str, folders: tuple[Path, ...], files: tuple[tuple[str, Path], ...]) -> SandboxedEnvironment:
+def _environment(lang: str, folders: tuple[Path, ...], files: tuple[tuple[str, Path], ...]) -> CueSandbox:
     """One sandboxed environment per language and set of template files in a process, so that
     listing or sharing many routines compiles each template once, not once per routine. ``files``
     (which file gives each name) is part of the key, so a file added over another makes a new
-    environment; jinja itself reloads a template whose file has changed."""
-    env = SandboxedEnvironment(
+    environment; jinja itself reloads a template whose file has changed. Templates see the
+    routine read-only (``sandbox``)."""
+    env = CueSandbox(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -169,19 +170,23 @@ class CueTemplates:
             raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
 
     def render(self, name: str, **context: Any) -> str:
-        """The words of one cue, on one line."""
+        """The words of one cue, on one line. The template sees the routine read-only; an error
+        in it is reported at its file and line (the innermost template's: a macro's own file)."""
         template = self._template(name)
-        where = template.filename or name + TEMPLATE_SUFFIX
         try:
-            return _clean(template.render(**context))
+            return _clean(template.render(**{key: read_only(value) for key, value in context.items()}))
         except jinja2.UndefinedError as exc:
             raise TemplateError(
-                f"{where}: {exc.message}",
+                f"{self._where(exc, template)}: {exc.message}",
                 hint=f"names available to this template: {', '.join(sorted(context))}",
             ) from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"{where}: {exc}") from None
-        except TemplateError:
-            raise
+            raise TemplateError(f"{self._where(exc, template)}: {exc}") from None
+        except TemplateError as exc:
+            raise TemplateError(f"{self._where(exc, template)}: {exc.message}", hint=exc.hint) from None
         except Exception as exc:  # a filter or test failing on a value in the template
-            raise TemplateError(f"{where}: {type(exc).__name__}: {exc}") from None
+            raise TemplateError(f"{self._where(exc, template)}: {type(exc).__name__}: {exc}") from None
+
+    @staticmethod
+    def _where(exc: BaseException, template: jinja2.Template) -> str:
+        return template_line(exc, TEMPLATE_SUFFIX) or template.filename or str(template.name)

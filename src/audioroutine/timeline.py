@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .constants import MP3_FRAME, SAMPLE_RATE
+from .room import NoRoom, Problem, stretch_problems
 from .script import Chime, Script, Silence, Speech, Where
 
 
@@ -58,6 +59,8 @@ def build_timeline(
     speech_length: Callable[[str], int],
     chime_length: Callable[[str], int],
     rate: int = SAMPLE_RATE,
+    *,
+    check: bool = True,
 ) -> Timeline:
     """Lay the script out end to end.
 
@@ -65,7 +68,12 @@ def build_timeline(
     spoken cue or a chime comes next, so a hold starts exactly where the cue that announces it
     ends, and the cue that ends it starts exactly when the hold's time is up. Overlays are
     placed inside their silence and never move it.
+
+    With ``check`` (the default), a cue spoken inside a stretch that runs into the next cue or
+    past the stretch's end, at these lengths, is refused: ``room.NoRoom`` (exit 2), naming the
+    exercise and the shortest length that works.
     """
+    problems: list[Problem] = []
     pause = seconds_to_samples(script.settings.pause, rate)
     events: list[Event] = []
     cursor = 0
@@ -85,12 +93,16 @@ def build_timeline(
             assert isinstance(segment, Silence)
             length = seconds_to_samples(segment.seconds, rate)
             events.append(Event(segment.kind, cursor, length, segment.where))
-            for overlay in segment.overlays:
-                start = cursor + seconds_to_samples(overlay.offset, rate)
-                events.append(
-                    Event(overlay.kind, start, speech_length(overlay.text), overlay.where, text=overlay.text)
-                )
+            inside = [Event(overlay.kind, cursor + seconds_to_samples(overlay.offset, rate),
+                            speech_length(overlay.text), overlay.where, text=overlay.text)
+                      for overlay in segment.overlays]
+            events += inside
+            if check and inside:
+                problems += stretch_problems(segment, [e.start for e in inside], [e.length for e in inside],
+                                             cursor + length, script.settings.breath, rate)
             cursor += length
+    if problems:
+        raise NoRoom(problems)
     end = max([cursor, *(e.end for e in events)])
     total = -(-end // MP3_FRAME) * MP3_FRAME  # a little more silence after the last words
     return Timeline(tuple(events), _chapters(script, events), total, rate)

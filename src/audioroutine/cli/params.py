@@ -116,7 +116,10 @@ def with_build_options(command: F) -> F:
 
     @functools.wraps(command)
     def with_options(**values: Any) -> Any:
-        options = build_options(**{name: values.pop(name) for name in BUILD_PARAMS})
+        from .report import run  # report names options by their flags, with flag() from here
+
+        shared_values = {name: values.pop(name) for name in BUILD_PARAMS}
+        options = run(lambda: build_options(**shared_values))  # a bad value: one message, exit 2
         return command(options=options, **values)
 
     parameters = own + shared
