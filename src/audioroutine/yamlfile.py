@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scanner import RoundTripScanner, Scanner
 
 from .errors import OptionError, RoutineError
 
@@ -97,6 +98,19 @@ class _BoundedComposer(Composer):
         return node
 
 
+def _shallow(base: type) -> type:
+    """A scanner class that stops at the first ``[`` or ``{`` nested too deep: it scans ahead
+    through open brackets, and at a cost that grows with the square of their number."""
+
+    class Shallow(base):  # type: ignore[valid-type, misc]
+        def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:  # noqa: N803
+            if self.flow_level >= MAX_DEPTH:
+                raise YAMLLimitError(f"nests deeper than {MAX_DEPTH} levels", self.reader.get_mark().line + 1)
+            super().fetch_flow_collection_start(TokenClass, to_push)
+
+    return Shallow
+
+
 def _readable(base: type) -> type:
     """A constructor class whose Python errors on a bad value (``2001-99-99``, ``!!int x``) become
     YAML errors at the value's line."""
@@ -113,6 +127,8 @@ def _readable(base: type) -> type:
 
 _RoundTrip = _readable(RoundTripConstructor)
 _Safe = _readable(SafeConstructor)
+_RoundTripScanner = _shallow(RoundTripScanner)
+_SafeScanner = _shallow(Scanner)
 
 
 def _yaml(typ: str = "rt") -> YAML:
@@ -120,6 +136,7 @@ def _yaml(typ: str = "rt") -> YAML:
     yaml.allow_duplicate_keys = False
     yaml.Composer = _BoundedComposer
     yaml.Constructor = _RoundTrip if typ == "rt" else _Safe
+    yaml.Scanner = _RoundTripScanner if typ == "rt" else _SafeScanner
     return yaml
 
 
@@ -226,7 +243,8 @@ def parse_scalar(text: str, option: str = "set") -> Any:
     try:
         return _yaml("safe").load(io.StringIO(text)) if text.strip() else text
     except YAMLLimitError as exc:
-        raise OptionError(exc.problem, option=option, value=text) from None
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise OptionError(exc.problem, option=option, value=shown) from None
     except YAMLError:
         return text
 
