@@ -196,11 +196,13 @@ def read_yaml_mapping(path: Path, what: str = "routine") -> CommentedMap:
         raise RoutineError(
             f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8", path=path
         ) from None
+    empty = "is empty; " + ("a routine file needs at least a title" if what == "routine"
+                            else f"an {what} file holds the keys to change, like  settings: {{rest: 20s}}")
     if not text.strip():
-        raise RoutineError(f"is empty; a {what} file needs at least a title", path=path)
+        raise RoutineError(empty, path=path)
     data = _load(text, path, what)
     if data is None:
-        raise RoutineError(f"is empty; a {what} file needs at least a title", path=path)
+        raise RoutineError(empty, path=path)
     if not isinstance(data, CommentedMap):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
         raise RoutineError(
