@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audioroutine.cli import app
-from audioroutine.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from audioroutine.yamlbounds import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 TINY = "title: Feet\nexercises:\n  - name: Calf stretch\n    hold: 30s\n"
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
