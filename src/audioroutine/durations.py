@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -29,7 +30,10 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise DurationSyntaxError(f"expected a duration such as {EXAMPLES}, got {value!r}")
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return _finite(float(value), value)
+        except OverflowError:  # an integer past float's range
+            return _finite(math.inf, value)
     if not isinstance(value, str):
         raise DurationSyntaxError(f"expected a duration such as {EXAMPLES}, got {value!r}")
     text = value.strip().lower()
@@ -52,7 +56,15 @@ def parse_duration(value: object) -> float:
         units_seen.append(unit)
         total += float(number) * _UNITS[unit]
         pos = match.end()
-    return total
+    return _finite(total, value)
+
+
+def _finite(seconds: float, value: object) -> float:
+    """``seconds``, unless it is not a number (``.nan``) or endless (``.inf``, ``1e999``)."""
+    if math.isfinite(seconds):
+        return seconds
+    shown = "a value that is not a number" if math.isnan(seconds) else "a number too large to be one"
+    raise DurationSyntaxError(f"expected a duration such as {EXAMPLES}, got {shown} ({str(value)[:12]})")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import RoutineError
 from .model import Routine, slugify
 from .overrides import OptionValue, Origins, Overrides, apply_overrides, scaled
+from .printable import for_terminal
 from .yamlfile import line_of, plain, read_yaml_mapping
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def _field_name(loc: Sequence[str | int], data: Any) -> str:
             if isinstance(node, list) and part < len(node):
                 item = node[part]
                 if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-                    label += f" ({item['name']})"
+                    label += f" ({for_terminal(item['name'])})"
                 node = item
             else:
                 node = None

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -18,6 +19,7 @@ from pydantic import (
 
 from .doses import check_dose
 from .durations import DurationSyntaxError, Hold, format_duration, parse_duration, parse_hold
+from .printable import check_text
 
 MAX_HOLD_S = 3600.0
 
@@ -43,6 +45,8 @@ Seconds = Annotated[
 
 HoldValue = Annotated[Hold, BeforeValidator(_hold), PlainSerializer(str, return_type=str)]
 Side = Literal["left", "right"]
+Text = Annotated[str, AfterValidator(check_text)]
+"""Text from the file: no control characters but tab and line feed (see ``printable``)."""
 
 
 def slugify(text: str) -> str:
@@ -53,19 +57,19 @@ def slugify(text: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Source(_Strict):
     """Where the routine comes from; spoken in the intro and kept in the tags."""
 
-    publication: str | None = None
+    publication: Text | None = None
     """The magazine, site or book, e.g. ``Canadian Running``."""
-    author: str | None = None
+    author: Text | None = None
     """Who wrote or designed it."""
-    link: str | None = None
+    link: Text | None = None
     """Where to read the original."""
-    note: str | None = None
+    note: Text | None = None
     """What was adapted or chosen here, in the file's own words (never spoken)."""
 
 
@@ -103,15 +107,15 @@ class Settings(_Strict):
 class Variation(_Strict):
     """One way of doing the exercise (``knees straight``, ``big toe only``), each done in full."""
 
-    name: str = Field(min_length=1)
-    instructions: list[str] = []
+    name: Text = Field(min_length=1)
+    instructions: list[Text] = []
 
 
 class FlowStep(_Strict):
     """One pose in a flow, taken on an in- or out-breath."""
 
     breath: Literal["in", "out"]
-    pose: str = Field(min_length=1)
+    pose: Text = Field(min_length=1)
     breaths: float = Field(1.0, gt=0, le=20)
     """How many breath lengths the pose lasts."""
 
@@ -119,18 +123,18 @@ class FlowStep(_Strict):
 class Exercise(_Strict):
     """One exercise: what to do and how much of it (a hold, reps, or a flow)."""
 
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     id: str | None = Field(None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     """Stable name for overrides (``--set calf-stretch.hold=60s``); derived from the name."""
-    instructions: list[str] = []
-    equipment: list[str] = []
+    instructions: list[Text] = []
+    equipment: list[Text] = []
     """What to have at hand for this exercise; named in the transition before it."""
     hold: HoldValue | None = None
     """How long to hold: ``30s``, ``1m``, ``6 breaths``."""
     work: Seconds | None = Field(None, gt=0, le=MAX_HOLD_S)
     """Timed work that is not a still hold (rolling a foot on a ball, massaging a calf):
     "Keep going for one minute." … "And stop." Countdown and callouts as for a hold."""
-    dose_range: str | None = None
+    dose_range: Text | None = None
     """The range the source gives (``5 to 7 breaths``), kept for the record; never spoken."""
     reps: int | None = Field(None, gt=0, le=200)
     """Repetitions, counted aloud when ``rep_time`` is set, else done at your own pace."""
@@ -146,14 +150,14 @@ class Exercise(_Strict):
     """How many times a flow is repeated."""
     sides: list[Side] | None = Field(None, min_length=1, max_length=2)
     """Do the dose on each side, in this order: ``[right, left]``."""
-    side_label: str = "side"
+    side_label: Text = "side"
     """What a side is called: ``foot``, ``leg``, ``hand`` or ``side``."""
     sets: int = Field(1, ge=1, le=20)
     set_rest: Seconds | None = Field(None, ge=0, le=MAX_HOLD_S)
     """Rest between this exercise's sets; default from settings."""
     variations: list[Variation] | None = Field(None, min_length=1)
     """Ways to do the exercise, each done in full within every set."""
-    note: str | None = None
+    note: Text | None = None
     """Why a dose was chosen, for the record; never spoken."""
 
     @field_validator("sides")
@@ -190,17 +194,17 @@ class Exercise(_Strict):
 class Routine(_Strict):
     """A whole routine, as written in one routine file."""
 
-    title: str = Field(min_length=1)
-    description: str = ""
+    title: Text = Field(min_length=1)
+    description: Text = ""
     when: Literal["pre-run", "post-run", "any time"] = "any time"
     source: Source | None = None
-    artist: str | None = None
+    artist: Text | None = None
     """Shown as the artist in music players; default the source's author."""
-    equipment: list[str] = []
+    equipment: list[Text] = []
     """Everything the routine needs; announced in the intro."""
     settings: Settings = Settings()
     exercises: list[Exercise] = Field(min_length=1)
-    notes: list[str] = []
+    notes: list[Text] = []
     """Choices made where the source was vague, for the record; never spoken."""
 
     @model_validator(mode="after")

@@ -1,5 +1,7 @@
 """Read a YAML file (a routine or an overrides file) into its mapping, with errors that say where:
-the file, and the line of a YAML mistake or of any key in it."""
+the file, and the line of a YAML mistake or of any key in it. Reading is bounded (``yamlbounds``):
+a hostile file fails at once, in little memory, with one message.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +10,46 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
-from .errors import RoutineError
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
+from .errors import OptionError, RoutineError
+from .yamlbounds import MAX_FILE_BYTES, YAMLLimitError, bounded_yaml
 
 
-def read_yaml_mapping(path: Path, what: str = "routine") -> CommentedMap:
-    """The top-level mapping of a YAML file, or a RoutineError that says what is wrong."""
+def _read_bytes(path: Path, what: str) -> bytes:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise RoutineError("no such file", path=path) from None
     except IsADirectoryError:
         raise RoutineError(f"is a folder, not a {what} file", path=path) from None
     except OSError as exc:
         raise RoutineError(f"cannot be read ({exc.strerror})", path=path) from None
-    if b"\x00" in raw:
-        raise RoutineError(f"is not a text file; a {what} file is YAML text", path=path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    if len(raw) > MAX_FILE_BYTES:
         raise RoutineError(
-            f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8", path=path
-        ) from None
-    if not text.strip():
-        raise RoutineError(f"is empty; a {what} file needs at least a title", path=path)
+            f"is over {MAX_FILE_BYTES // 1_000_000} MB; a {what} file is a few kB of YAML text", path=path
+        )
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise RoutineError(f"is not a text file (a NUL byte); a {what} file is YAML text", path=path, line=line)
+    return raw
+
+
+def _load(text: str, path: Path, what: str) -> Any:
     try:
-        data = _yaml().load(io.StringIO(text))
+        return bounded_yaml().load(io.StringIO(text))
+    except YAMLLimitError as exc:
+        raise RoutineError(f"{exc.problem}; a {what} file never needs that", path=path, line=exc.line) from None
+    except ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise RoutineError(
+            f"holds the control character {character}, which a YAML file may not hold; remove it",
+            path=path, line=line,
+        ) from None
     except MarkedYAMLError as exc:
         problem = (exc.problem or exc.context or "malformed YAML").strip()
         mark = exc.problem_mark or exc.context_mark
@@ -54,8 +61,26 @@ def read_yaml_mapping(path: Path, what: str = "routine") -> CommentedMap:
         raise RoutineError(f"is not valid YAML: {problem}", path=path, line=line) from None
     except YAMLError as exc:
         raise RoutineError(f"is not valid YAML: {exc}", path=path) from None
+    except (ValueError, TypeError, LookupError, ArithmeticError) as exc:  # a value built after its node
+        raise RoutineError(f"is not valid YAML: a value cannot be read ({exc})", path=path) from None
+
+
+def read_yaml_mapping(path: Path, what: str = "routine") -> CommentedMap:
+    """The top-level mapping of a YAML file, or a RoutineError that says what is wrong."""
+    raw = _read_bytes(path, what)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RoutineError(
+            f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8", path=path
+        ) from None
+    empty = "is empty; " + ("a routine file needs at least a title" if what == "routine"
+                            else f"an {what} file holds the keys to change, like  settings: {{rest: 20s}}")
+    if not text.strip():
+        raise RoutineError(empty, path=path)
+    data = _load(text, path, what)
     if data is None:
-        raise RoutineError(f"is empty; a {what} file needs at least a title", path=path)
+        raise RoutineError(empty, path=path)
     if not isinstance(data, CommentedMap):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
         raise RoutineError(
@@ -92,10 +117,14 @@ def plain(node: Any) -> Any:
     return node
 
 
-def parse_scalar(text: str) -> Any:
-    """One value as YAML reads it (``60s`` stays text, ``20`` is a number, ``true`` a boolean)."""
+def parse_scalar(text: str, option: str = "set") -> Any:
+    """One value as YAML reads it (``60s`` stays text, ``20`` is a number, ``true`` a boolean);
+    text that is not YAML stays text. A value over the bounds is an error of ``option``."""
     try:
-        return YAML(typ="safe").load(text) if text.strip() else text
+        return bounded_yaml("safe").load(io.StringIO(text)) if text.strip() else text
+    except YAMLLimitError as exc:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise OptionError(exc.problem, option=option, value=shown) from None
     except YAMLError:
         return text
 

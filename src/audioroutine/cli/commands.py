@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..durations import mmss
-from ..errors import AudioRoutineError
+from ..errors import AudioRoutineError, InputError
+from ..printable import for_terminal
 from .params import (
     AllFlag,
     OverridesOpt,
@@ -94,14 +95,14 @@ def show_command(
 
     plan, timeline, cues, voice_name = run(lambda: show(routine, options))
     routine_model = plan.loaded.routine
-    typer.echo(f"{routine_model.title}  ({plan.loaded.path})")
+    typer.echo(for_terminal(f"{routine_model.title}  ({plan.loaded.path})"))
     typer.echo("exercise ids: " + ", ".join(routine_model.exercise_ids()))
     typer.echo(f"lengths for {voice_name}; ~ marks an estimate for a phrase not spoken yet")
     typer.echo("")
     for cue in cues:
         mark = "~" if cue.estimated else " "
         if cue.text is not None:
-            what = cue.text
+            what = for_terminal(cue.text)
         elif cue.kind == "chime":
             what = "(chime)"
         else:
@@ -113,23 +114,34 @@ def show_command(
 
 
 def list_command() -> None:
-    """List the routines found, with title and length (estimated where not yet built).
+    """List the routines found, with title and length (estimated where not yet built); a routine
+    that cannot be used is listed as invalid, with its error.
 
     Example: audioroutine list
     """
     from ..planning import all_routine_names
     from ..show import show
 
-    def rows() -> list[tuple[str, str, str]]:
-        found = []
+    def rows() -> tuple[list[tuple[str, str, str]], list[InputError]]:
+        found, invalid = [], []
         for name in all_routine_names():
-            plan, timeline, cues, _ = show(name)
+            try:
+                plan, timeline, cues, _ = show(name)
+            except InputError as exc:  # one bad file in routines/ hides none of the others
+                found.append((Path(name).stem, "invalid", "(see below)"))
+                invalid.append(exc)
+                continue
             estimated = "~" if any(c.estimated for c in cues) else " "
             found.append((Path(name).stem, f"{estimated}{mmss(timeline.seconds)}", plan.loaded.routine.title))
-        return found
+        return found, invalid
 
-    for stem, length, title in run(rows):
-        typer.echo(f"{stem:<32} {length:>7}  {title}")
+    found, invalid = run(rows)
+    for stem, length, title in found:
+        typer.echo(for_terminal(f"{stem:<32} {length:>7}  {title}"))
+    for exc in invalid:
+        typer.echo(error_message(exc), err=True)
+    if invalid:
+        raise typer.Exit(max(exc.exit_code for exc in invalid))
 
 
 def validate_command(
@@ -147,7 +159,8 @@ def validate_command(
     for name in files:
         try:
             plan = plan_routines([name], build_options(templates=templates, overrides=overrides))[0]
-            typer.echo(f"ok  {plan.loaded.path}  ({counted(len(plan.loaded.routine.exercises), 'exercise')})")
+            exercises = counted(len(plan.loaded.routine.exercises), "exercise")
+            typer.echo(for_terminal(f"ok  {plan.loaded.path}  ({exercises})"))
         except AudioRoutineError as exc:
             typer.echo(error_message(exc), err=True)
             failures = max(failures, exc.exit_code)

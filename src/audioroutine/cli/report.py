@@ -13,6 +13,7 @@ import typer
 
 from ..durations import mmss
 from ..errors import AudioRoutineError
+from ..printable import for_terminal
 from .params import flag
 
 if TYPE_CHECKING:
@@ -22,8 +23,9 @@ T = TypeVar("T")
 
 
 def error_message(exc: AudioRoutineError) -> str:
-    """The error as the command line says it: ``error: …``, options named by their flags."""
-    return f"error: {exc.format_message(flag)}"
+    """The error as the command line says it: ``error: …``, options named by their flags, with no
+    raw control character (a file's text or name is printed escaped)."""
+    return f"error: {for_terminal(exc.format_message(flag))}"
 
 
 def run(action: Callable[[], T]) -> T:
