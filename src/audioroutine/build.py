@@ -171,7 +171,7 @@ def build_plans(
     progress: Progress | None = None,
 ) -> list[BuildResult]:
     """``build`` for routines already planned (``planning.plan_routines``), in their order."""
-    cache = ClipCache(options.cache_dir)
+    cache = ClipCache(options.cache_dir, report=log)
     with stage("choose the voice"):
         choice = choose_engine(plans, options, cache)
     engine = choice.engine
