@@ -117,7 +117,7 @@ def check_wav(path: Path, note: Mapping[str, Any]) -> int:
             header, size = handle.read(HEADER_SIZE), os.fstat(handle.fileno()).st_size
         except OSError as exc:
             raise Damaged(f"{path.name} cannot be read ({exc.strerror})") from exc
-    frames = (size - HEADER_SIZE) // 2
+    frames = max(0, size - HEADER_SIZE) // 2
     if header != wav_header(frames) or size != HEADER_SIZE + 2 * frames:
         raise Damaged("it is not a WAV file of our format and length" if size else "it is empty")
     if note.get("samples", frames) != frames:
