@@ -195,3 +195,193 @@ def test_cache_commands_survive_damaged_entries(tiny, tmp_path, private_cache, i
     result = build_cli(tiny.parent / "routines" / tiny.name, tmp_path / "out", cache)
     assert result.exit_code == 0, result.output
     assert_whole(tmp_path / "out")
+
+
+# ---------------------------------------------------------------------------- a cache that cannot be written
+
+
+@contextmanager
+def mounted(target: Path, *commands: list[str]):
+    """Run mount commands on ``target`` (root only; skipped otherwise); always unmounted after."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs or a read-only bind mount needs root")
+    target.mkdir(parents=True, exist_ok=True)
+    mounts = 0
+    try:
+        for command in commands:
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(f"cannot mount here: {done.stderr.strip()}")
+            mounts += command[:2] != ["mount", "-o"]  # a remount adds no mount
+        yield target
+    finally:
+        for _ in range(mounts):
+            subprocess.run(["umount", str(target)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the file system of ``folder`` to the last byte; returns the filler file."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        for size in (1 << 16, 4096, 512, 1):
+            try:
+                while True:
+                    handle.write(b"\0" * size)
+            except OSError:
+                pass
+    return filler
+
+
+def test_cache_pointing_at_a_file_builds_from_memory_with_one_warning(tiny, tmp_path):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("mine")
+    done = build_process(tiny, tmp_path / "out", {"AUDIOROUTINE_CACHE": str(a_file)})
+    assert done.returncode == 0, done.stderr
+    assert f"warning: cannot write to the clip cache {a_file}: it is a file, not a folder" in done.stderr
+    assert done.stderr.count("warning:") == 1 and "Traceback" not in done.stderr
+    assert a_file.read_text() == "mine"
+    assert_whole(tmp_path / "out")
+    info = subprocess.run([sys.executable, "-m", "audioroutine", "cache", "info"], capture_output=True, text=True,
+                          env={**os.environ, "AUDIOROUTINE_CACHE": str(a_file)})
+    assert info.returncode == 0 and "0 clips" in info.stdout and "Traceback" not in info.stderr
+
+
+def test_cache_under_a_file_then_a_good_cache(tiny, tmp_path, private_cache):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("mine")
+    result = build_cli(tiny, tmp_path / "out", a_file / "cache")
+    assert result.exit_code == 0, result.output
+    said = f"cannot write to the clip cache {a_file / 'cache'}: it lies under {a_file}, which is a file"
+    assert said in result.stderr
+    assert_whole(tmp_path / "out")
+    good = build_cli(tiny, tmp_path / "out2", private_cache(tiny))
+    assert good.exit_code == 0 and "warning" not in good.stderr and "Speaking" not in good.stderr
+    assert_whole(tmp_path / "out2")
+
+
+def test_read_only_cache(tiny, tmp_path, private_cache, identity):
+    cache = private_cache(tiny)
+    wav = clip_path(cache, identity)
+    wav.write_bytes(wav.read_bytes()[:-10])  # damaged, and cannot be removed
+    before = sorted(p.relative_to(cache) for p in cache.rglob("*"))
+    ro = tmp_path / "read-only"
+    with mounted(ro, ["mount", "--bind", str(cache), str(ro)], ["mount", "-o", "remount,ro,bind", str(ro)]):
+        result = build_cli(tiny, tmp_path / "out", ro, "--hold", "9s")  # "Hold for nine seconds." is new
+        assert result.exit_code == 0, result.output
+        assert f"clip for '{PHRASE}' was damaged; speaking it again" in result.stderr
+        assert f"cannot write to the clip cache {ro}: it is on a read-only file system" in result.stderr
+        assert "Traceback" not in result.output
+        assert_whole(tmp_path / "out")
+        for command in ("clear", "prune"):
+            refused = runner.invoke(app, ["cache", command, "--cache-dir", str(ro)])
+            assert refused.exit_code == 1 and "Traceback" not in refused.output
+            assert refused.stderr.startswith(f"error: cannot {command} the clip cache {ro}: it is on a read-only")
+    assert sorted(p.relative_to(cache) for p in cache.rglob("*")) == before  # nothing written
+    again = build_cli(tiny, tmp_path / "out2", cache, "--hold", "9s")
+    assert again.exit_code == 0 and "warning" not in again.stderr
+    assert_whole(tmp_path / "out2")
+    assert_sound(cache, identity)
+
+
+def test_full_cache_disk(tiny, tmp_path, private_cache, identity):
+    disk = tmp_path / "small-disk"
+    with mounted(disk, ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)]):
+        subprocess.run(["cp", "-a", str(private_cache(tiny)), str(disk / "cache")], check=True)
+        filler = fill(disk)
+        result = build_cli(tiny, tmp_path / "out", disk / "cache", "--hold", "9s")
+        assert result.exit_code == 0, result.output
+        assert f"cannot write to the clip cache {disk / 'cache'}: its disk is full" in result.stderr
+        assert "Traceback" not in result.output
+        assert_whole(tmp_path / "out")
+        assert no_temporaries(disk) and not ClipCache(disk / "cache").has(identity, "Hold for nine seconds.")
+        filler.unlink()
+        again = build_cli(tiny, tmp_path / "out2", disk / "cache", "--hold", "9s")
+        assert again.exit_code == 0 and "warning" not in again.stderr
+        assert_whole(tmp_path / "out2")
+        assert_sound(disk / "cache", identity, "Hold for nine seconds.")
+
+
+# ---------------------------------------------------------------------------- killed and racing builds
+
+WRITER = """
+import sys, numpy as np
+from audioroutine.cache import ClipCache
+from audioroutine.clips import ClipStats
+samples = np.full(int(sys.argv[2]), 1000, dtype=np.int16)
+stats = ClipStats(np.zeros(-(-samples.size // 441), dtype=np.float32), -30.0)
+print("writing", flush=True)
+ClipCache(sys.argv[1]).put({"engine": "test"}, "a very long clip", samples, stats)
+"""
+
+
+@pytest.mark.parametrize("cleaner", ["a later write", "cache prune"])
+def test_a_write_killed_midway_leaves_only_a_temporary_file_that_is_swept(cleaner, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    wav = ClipCache(cache)._path(clip_key({"engine": "test"}, "a very long clip"))
+    wav.parent.mkdir(parents=True)
+    left = []
+    for samples in (60_000_000, 150_000_000, 300_000_000):  # until the kill lands during the write
+        child = subprocess.Popen([sys.executable, "-c", WRITER, str(cache), str(samples)], stdout=subprocess.PIPE)
+        child.stdout.readline()
+        while child.poll() is None and not (left := list(wav.parent.glob("*.tmp"))):
+            time.sleep(0.0005)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        if left and not wav.exists():
+            break
+        wav.unlink(missing_ok=True)
+        wav.with_suffix(".json").unlink(missing_ok=True)
+    assert left, "the kill never landed during a write"
+    assert not wav.exists() and not wav.with_suffix(".wav").exists()
+    assert not ClipCache(cache).has({"engine": "test"}, "a very long clip")
+    if cleaner == "a later write":
+        ClipCache(cache).put({"engine": "test"}, "short", np.ones(441, np.int16),
+                             __import__("audioroutine.clips").clips.clip_stats(np.ones(441, np.int16)))
+    else:
+        monkeypatch.chdir(tmp_path)
+        assert runner.invoke(app, ["cache", "prune", "--cache-dir", str(cache)]).exit_code == 0
+    assert no_temporaries(cache)
+
+
+def _all_sound(cache: Path) -> int:
+    """Every clip in the cache passes the full check; returns how many there are."""
+    clips = list((cache / "clips").rglob("*.wav"))
+    for clip in clips:
+        note = json.loads(clip.with_suffix(".json").read_text())
+        ids = {k: v for k, v in note.items() if k not in ("text", "preparation", "true_peak_db", "cells",
+                                                            "samples", "checksum")}
+        assert ClipCache(cache).load(ids, note["text"], quiet=True) is not None, clip
+    return len(clips)
+
+
+def test_a_build_killed_while_speaking_leaves_a_sound_cache(tiny, tmp_path):
+    cache = tmp_path / "cache"
+    env = {"AUDIOROUTINE_CACHE": str(cache)}
+    child = subprocess.Popen([sys.executable, "-m", "audioroutine", "build", str(tiny), "--engine", "piper",
+                              "--out", str(tmp_path / "out")], cwd=REPO, env={**os.environ, **env},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while child.poll() is None and time.monotonic() < deadline and len(list(cache.rglob("*.wav"))) < 3:
+        time.sleep(0.001)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert not (tmp_path / "out" / "cache-faults.mp3").exists()
+    spoken = _all_sound(cache)
+    assert spoken >= 3
+    done = build_process(tiny, tmp_path / "out", env)
+    assert done.returncode == 0 and "damaged" not in done.stderr, done.stderr
+    assert_whole(tmp_path / "out")
+    assert _all_sound(cache) > spoken and no_temporaries(cache)
+
+
+def test_two_builds_speaking_into_one_cache_at_once(tiny, tmp_path):
+    env = {**os.environ, "AUDIOROUTINE_CACHE": str(tmp_path / "cache")}
+    children = [subprocess.Popen([sys.executable, "-m", "audioroutine", "build", str(tiny), "--engine", "piper",
+                                  "--out", str(tmp_path / f"out{i}")], cwd=REPO, env=env, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in (1, 2)]
+    for child in children:
+        out, err = child.communicate(timeout=300)
+        assert child.returncode == 0 and "damaged" not in err and "Traceback" not in err, err
+    for i in (1, 2):
+        assert_whole(tmp_path / f"out{i}")
+    assert _all_sound(tmp_path / "cache") > 5 and no_temporaries(tmp_path / "cache")

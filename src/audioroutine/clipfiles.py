@@ -174,9 +174,11 @@ def locked_tmp(folder: Path, name: str) -> Iterator[tuple[Any, Path]]:
     try:
         yield handle, path
     finally:
-        handle.close()
-        with suppress(FileNotFoundError):
-            path.unlink()
+        try:
+            handle.close()  # may fail to flush (a full disk): the file goes all the same
+        finally:
+            with suppress(FileNotFoundError):
+                path.unlink()
 
 
 def write_clip(path: Path, samples: np.ndarray, note: dict[str, Any]) -> None:
