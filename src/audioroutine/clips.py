@@ -70,6 +70,10 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int = SAMPLE_RATE) -> 
         return samples
     if samples.size > LONG_CLIP:
         return _resample_blocks(samples, rate_in, rate_out)
+    return _resample_piece(samples, rate_in, rate_out)
+
+
+def _resample_piece(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     size = int(round(samples.size * rate_out / rate_in))
     spectrum = np.fft.rfft(samples.astype(np.float64))[: size // 2 + 1]
     out = np.fft.irfft(spectrum, size) * (size / max(1, samples.size))
@@ -82,7 +86,7 @@ def _resample_blocks(samples: np.ndarray, rate_in: int, rate_out: int) -> np.nda
     size = int(round(samples.size * rate_out / rate_in))
     out = np.empty(size, dtype=np.int16)
     for lo, start, stop, hi in spans(samples.size, BLOCK // step * step, -(-MARGIN // step) * step):
-        part = resample(samples[lo:hi], rate_in, rate_out)
+        part = _resample_piece(samples[lo:hi], rate_in, rate_out)
         a, b = start * rate_out // rate_in, (stop * rate_out // rate_in if stop < samples.size else size)
         out[a:b] = part[a - lo * rate_out // rate_in : b - lo * rate_out // rate_in]
     return out
@@ -138,7 +142,11 @@ def band_limit(samples: np.ndarray) -> np.ndarray:
     if samples.size < 64:
         return samples
     if samples.size > LONG_CLIP:
-        return in_blocks(samples, band_limit)
+        return in_blocks(samples, _band_limit_piece)
+    return _band_limit_piece(samples)
+
+
+def _band_limit_piece(samples: np.ndarray) -> np.ndarray:
     return np.clip(np.round(filtered(samples.astype(np.float64), _band_response)), -32768, 32767).astype(np.int16)
 
 
