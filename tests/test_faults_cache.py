@@ -120,11 +120,14 @@ NOTE_DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", [*WAV_DAMAGE, *NOTE_DAMAGE])
+@pytest.mark.parametrize("damage", [*WAV_DAMAGE, *NOTE_DAMAGE, "a pipe", "a folder"])
 def test_a_damaged_clip_is_said_and_spoken_again(damage, tiny, tmp_path, private_cache, identity):
     cache = private_cache(tiny)
     wav = clip_path(cache, identity)
-    if damage in WAV_DAMAGE:
+    if damage in ("a pipe", "a folder"):  # reading a pipe would wait for ever; a folder cannot be read
+        wav.unlink()
+        os.mkfifo(wav) if damage == "a pipe" else wav.mkdir()
+    elif damage in WAV_DAMAGE:
         wav.write_bytes(WAV_DAMAGE[damage](wav.read_bytes()))
     else:
         note = wav.with_suffix(".json")

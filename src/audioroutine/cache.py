@@ -177,8 +177,7 @@ class ClipCache:
                 except (Missing, Damaged):
                     pass
                 for stale in (path, path.with_suffix(".json")):
-                    with suppress(FileNotFoundError):
-                        stale.unlink()
+                    clipfiles.remove(stale)
         except OSError as exc:
             log.info("the damaged clip %s cannot be removed (%s)", path.name, exc)
         log.info("clip %s for %r: %s", path.name, text[:60], damage)

@@ -20,6 +20,7 @@ import fcntl
 import json
 import math
 import os
+import stat
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -71,29 +72,41 @@ def checksum(chunks: Iterable[bytes | memoryview], note: Mapping[str, Any]) -> s
 # ---------------------------------------------------------------------------- reading
 
 
-def _opened(path: Path, mode: str = "rb"):
+def _read(path: Path, size: int | None = None) -> tuple[bytes, int]:
+    """The first ``size`` bytes of a regular file (all by default), and its size. A file that is
+    not there is Missing; anything else that cannot be read (a folder, a pipe…) is Damaged."""
     try:
-        return open(path, mode)  # noqa: SIM115 - the caller closes it
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise Missing(str(path)) from exc
     except OSError as exc:
         raise Damaged(f"{path.name} cannot be read ({exc.strerror})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Damaged(f"{path.name} is not a file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(-1 if size is None else size), info.st_size
+    except OSError as exc:
+        raise Damaged(f"{path.name} cannot be read ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
 
 
 def read_note(path: Path, identity: Mapping[str, str], text: str, preparation: str) -> dict[str, Any]:
     """The note, checked: what it says it is, and stats of the right shape."""
-    with _opened(path) as handle:
-        try:
-            note = json.loads(handle.read().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise Damaged(f"its note cannot be read ({exc})") from exc
+    try:
+        note = json.loads(_read(path)[0].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Damaged(f"its note cannot be read ({exc})") from exc
     if not isinstance(note, dict):
         raise Damaged("its note is not a JSON object")
     wanted = {**identity, "text": text, "preparation": preparation}
     if any(note.get(k) != v for k, v in wanted.items()):
         raise Damaged("its note is of another clip")
     cells, peak = note.get("cells"), note.get("true_peak_db")
-    if not isinstance(cells, list) or not all(_number(c) and math.isfinite(c) and c >= 0 for c in cells):
+    if not isinstance(cells, list) or not set(map(type, cells)) <= {int, float} or not (
+            math.isfinite(sum(cells)) and min(cells, default=0) >= 0):
         raise Damaged("its note's loudness cells are not numbers")
     if not _number(peak) or math.isnan(peak):
         raise Damaged("its note's true peak is not a number")
@@ -109,14 +122,10 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def check_wav(path: Path, note: Mapping[str, Any]) -> int:
-    """The clip's length in samples, from its header, checked against its size and its note
-    (cheap: the header and the file's size are read, not the samples)."""
-    with _opened(path) as handle:
-        try:
-            header, size = handle.read(HEADER_SIZE), os.fstat(handle.fileno()).st_size
-        except OSError as exc:
-            raise Damaged(f"{path.name} cannot be read ({exc.strerror})") from exc
+def check_wav(path: Path, note: Mapping[str, Any], data: bytes | None = None) -> int:
+    """The clip's length in samples, its header checked against its size and its note (cheap:
+    only the header is read, unless the whole file is given as ``data``)."""
+    header, size = (data[:HEADER_SIZE], len(data)) if data is not None else _read(path, HEADER_SIZE)
     frames = max(0, size - HEADER_SIZE) // 2
     if header != wav_header(frames) or size != HEADER_SIZE + 2 * frames:
         raise Damaged("it is not a WAV file of our format and length" if size else "it is empty")
@@ -129,14 +138,8 @@ def check_wav(path: Path, note: Mapping[str, Any]) -> int:
 
 def read_wav(path: Path, note: Mapping[str, Any]) -> bytes:
     """The whole file, checked: header, length and, where the note has one, the checksum."""
-    frames = check_wav(path, note)
-    with _opened(path) as handle:
-        try:
-            data = handle.read()
-        except OSError as exc:
-            raise Damaged(f"{path.name} cannot be read ({exc.strerror})") from exc
-    if len(data) != HEADER_SIZE + 2 * frames or data[:HEADER_SIZE] != wav_header(frames):
-        raise Damaged("it changed while it was read")
+    data = _read(path)[0]
+    check_wav(path, note, data)
     if "checksum" in note and checksum([memoryview(data)[HEADER_SIZE:]], note) != note["checksum"]:
         raise Damaged("its checksum does not match")
     return data
@@ -243,14 +246,14 @@ def prune_folder(folder: Path, keep: Callable[[Path], bool]) -> tuple[int, int]:
             except (Missing, Damaged, OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass
             removed += 1
-            size += _remove(wav) + _remove(wav.with_suffix(".json"))
+            size += remove(wav) + remove(wav.with_suffix(".json"))
         for note in folder.glob("*.json"):
             if not note.with_suffix(".wav").exists():
-                size += _remove(note)
+                size += remove(note)
     return removed, size
 
 
-def _remove(path: Path) -> int:
+def remove(path: Path) -> int:
     """Remove a file (or a folder where a file should be); its size, 0 if it was not there."""
     try:
         size = path.lstat().st_size
