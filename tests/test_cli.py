@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from audioroutine.cache import ClipCache, clip_key
+from audioroutine.cache import NOTE_FIELDS, ClipCache, clip_key
 from audioroutine.cli import app
 from audioroutine.clips import clip_stats
 
@@ -126,7 +126,7 @@ def test_cache_info_clear_and_prune(tmp_path, private_cache, monkeypatch):
                                               overrides=__import__("audioroutine").Overrides(hold="31s")))
     # a clip an earlier version prepared is never read again: pruned, though its words are used
     note = json.loads(next((cache / "clips").rglob("*.json")).read_text(encoding="utf-8"))
-    identity = {k: v for k, v in note.items() if k not in ("text", "preparation", "true_peak_db", "cells")}
+    identity = {k: v for k, v in note.items() if k not in NOTE_FIELDS}
     clips_module = ClipCache.__module__
     monkeypatch.setattr(f"{clips_module}.PREPARATION", "0")
     ClipCache(cache).put(identity, note["text"], np.ones(4410, np.int16), clip_stats(np.ones(4410, np.int16)))

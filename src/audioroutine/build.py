@@ -175,7 +175,7 @@ def build_plans(
 
     When the voice ``auto`` chose fails while speaking and there is another to turn to, the whole
     build is made again with that one (a file never mixes voices; what was spoken stays cached)."""
-    cache = ClipCache(options.cache_dir)
+    cache = ClipCache(options.cache_dir, report=log)
     if _choice is None:
         with stage("choose the voice"):
             _choice = choose_engine(plans, options, cache)

@@ -1,8 +1,11 @@
 """The on-disk clip cache: every phrase is synthesized once, ever, per voice.
 
 A clip is stored ready for the mix (our sample rate, trimmed, level-matched) as a WAV file named
-by the hash of the engine's identity and the text, with a small JSON note of what it says.
-Writes go to a temporary file and are renamed, so a failed build never leaves half a clip.
+by the hash of the engine's identity and the text, with a JSON note of what it says, its length
+and its checksum (``clipfiles``: the format, atomic writes, checks). The cache repairs itself: a
+clip that fails its check is dropped, said on the console (``report``), and spoken again. When
+the cache's folder cannot be written (a file, read-only, a full disk), the build keeps its new
+clips in memory, with one warning, and they are spoken again next time.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ import json
 import logging
 import os
 import shutil
-import tempfile
-import wave
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .constants import PREPARATION, SAMPLE_RATE
+from . import clipfiles
+from .clipfiles import Damaged, Missing
+from .constants import PREPARATION
+from .errors import AudioRoutineError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,6 +35,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "AUDIOROUTINE_CACHE"
+Report = Callable[[str], None]
+NOTE_FIELDS = frozenset({"text", "preparation", "true_peak_db", "cells", "samples", "checksum"})
+"""A note's fields besides the engine's identity."""
 
 
 def default_cache_dir() -> Path:
@@ -40,6 +49,10 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("audioroutine", appauthor=False))
 
 
+class CacheError(AudioRoutineError):
+    """The clip cache's folder cannot be used for what a command asked (exit 1)."""
+
+
 @dataclass(frozen=True)
 class CacheInfo:
     path: Path
@@ -47,117 +60,216 @@ class CacheInfo:
     bytes: int
 
 
+@dataclass(frozen=True)
+class Clip:
+    """A clip from the cache, checked: its samples (int16) and its stats."""
+
+    samples: np.ndarray
+    stats: ClipStats
+
+
 def clip_key(identity: Mapping[str, str], text: str) -> str:
     payload = json.dumps({**identity, "text": text, "preparation": PREPARATION}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
 class ClipCache:
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, *, report: Report | None = None) -> None:
         self.root = Path(root) if root is not None else default_cache_dir()
         self.clips_dir = self.root / "clips"
+        self.report = report
+        self._memory: dict[str, Clip] = {}
+        self._unwritable: str | None = None
+        self._lock = threading.Lock()
+        self._swept = False
 
     def _path(self, key: str) -> Path:
         return self.clips_dir / key[:2] / f"{key}.wav"
 
-    def has(self, identity: Mapping[str, str], text: str) -> bool:
-        return self._path(clip_key(identity, text)).is_file()
+    def _say(self, message: str) -> None:
+        (self.report or log.warning)(message)
+
+    # ------------------------------------------------------------------------ reading
+
+    def _inspect(self, identity: Mapping[str, str], text: str) -> tuple[dict[str, Any], int]:
+        """The clip's note and length (cheap check); raises Missing or Damaged."""
+        path = self._path(clip_key(identity, text))
+        note = clipfiles.read_note(path.with_suffix(".json"), identity, text, PREPARATION)
+        return note, clipfiles.check_wav(path, note)
 
     def length(self, identity: Mapping[str, str], text: str) -> int | None:
-        """The clip's length in samples, read from its header; None if not cached."""
+        """The clip's length in samples (header, size and note checked); None if it is not
+        cached or does not look sound. Drops nothing: ``show`` only reads."""
+        clip = self._memory.get(clip_key(identity, text))
+        if clip is not None:
+            return clip.samples.size
         try:
-            with wave.open(str(self._path(clip_key(identity, text)))) as wav:
-                return wav.getnframes()
-        except (FileNotFoundError, wave.Error, EOFError):
+            return self._inspect(identity, text)[1]
+        except (Missing, Damaged):
             return None
 
-    def get(self, identity: Mapping[str, str], text: str) -> np.ndarray | None:
-        import numpy as np
+    def has(self, identity: Mapping[str, str], text: str) -> bool:
+        return self.length(identity, text) is not None
 
-        path = self._path(clip_key(identity, text))
+    def check(self, identity: Mapping[str, str], text: str) -> bool:
+        """Whether the clip is cached and looks sound (header, length, note); a damaged clip is
+        dropped and reported, and counts as missing."""
+        if clip_key(identity, text) in self._memory:
+            return True
         try:
-            with wave.open(str(path)) as wav:
-                if wav.getframerate() != SAMPLE_RATE or wav.getsampwidth() != 2 or wav.getnchannels() != 1:
-                    log.debug("clip %s is not in our format, not used", path.name)
-                    return None
-                return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-        except FileNotFoundError:
-            return None
-        except (wave.Error, EOFError) as exc:
-            log.debug("clip %s is unreadable (%s), not used", path.name, exc)
-            return None
+            self._inspect(identity, text)
+            return True
+        except Missing:
+            return False
+        except Damaged as exc:
+            self._drop(identity, text, exc, lambda: self._inspect(identity, text))
+            return False
 
-    def stats(self, identity: Mapping[str, str], text: str) -> ClipStats | None:
-        """The clip's stored loudness cells and true peak."""
+    def load(self, identity: Mapping[str, str], text: str, *, quiet: bool = False) -> Clip | None:
+        """The clip, checked in full (checksum too); None if not cached, or damaged (then dropped
+        and, unless ``quiet``, reported)."""
         import numpy as np
 
         from .clips import ClipStats
 
-        path = self._path(clip_key(identity, text)).with_suffix(".json")
+        key = clip_key(identity, text)
+        if key in self._memory:
+            return self._memory[key]
+        path = self._path(key)
+
+        def read() -> Clip:
+            note = clipfiles.read_note(path.with_suffix(".json"), identity, text, PREPARATION)
+            data = clipfiles.read_wav(path, note)
+            samples = np.frombuffer(data, dtype="<i2", offset=clipfiles.HEADER_SIZE)
+            return Clip(samples, ClipStats(np.asarray(note["cells"], dtype=np.float32), float(note["true_peak_db"])))
+
         try:
-            note = json.loads(path.read_text("utf-8"))
-            return ClipStats(np.asarray(note["cells"], dtype=np.float32), float(note["true_peak_db"]))
-        except FileNotFoundError:
+            return read()
+        except Missing:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.debug("clip note %s is unreadable (%s), not used", path.name, exc)
+        except Damaged as exc:
+            self._drop(identity, text, exc, read, quiet=quiet)
             return None
+
+    def get(self, identity: Mapping[str, str], text: str) -> np.ndarray | None:
+        clip = self.load(identity, text)
+        return None if clip is None else clip.samples
+
+    def stats(self, identity: Mapping[str, str], text: str) -> ClipStats | None:
+        """The clip's stored loudness cells and true peak."""
+        clip = self.load(identity, text)
+        return None if clip is None else clip.stats
+
+    def _drop(self, identity: Mapping[str, str], text: str, damage: Damaged, recheck: Callable[[], Any],
+              *, quiet: bool = False) -> None:
+        """Remove a damaged clip and its note, if it is still damaged once its folder is locked (a
+        clip being written is renamed under that lock), and say so."""
+        path = self._path(clip_key(identity, text))
+        try:
+            with clipfiles.folder_lock(path.parent):
+                try:
+                    recheck()
+                    return  # written again meanwhile, and sound
+                except (Missing, Damaged):
+                    pass
+                for stale in (path, path.with_suffix(".json")):
+                    clipfiles.remove(stale)
+        except OSError as exc:
+            log.info("the damaged clip %s cannot be removed (%s)", path.name, exc)
+        log.info("clip %s for %r: %s", path.name, text[:60], damage)
+        if not quiet:
+            self._say(f"clip for {_shown(text)} was damaged; speaking it again")
+
+    # ------------------------------------------------------------------------ writing
 
     def put(self, identity: Mapping[str, str], text: str, samples: np.ndarray, stats: ClipStats) -> None:
+        """Store a clip (atomically). If the cache's folder cannot be written, the clip is kept in
+        memory for this process instead, with one warning."""
         key = clip_key(identity, text)
+        if self._unwritable is None:
+            try:
+                self._write(key, identity, text, samples, stats)
+                return
+            except OSError as exc:
+                self._cannot_write(exc)
+        self._memory[key] = Clip(samples, stats)
+
+    def _cannot_write(self, exc: OSError) -> None:
+        with self._lock:
+            if self._unwritable is not None:
+                return
+            self._unwritable = clipfiles.describe(exc, self.root)
+        log.info("cannot write to the clip cache %s: %s", self.root, exc)
+        self._say(f"warning: cannot write to the clip cache {self.root}: {self._unwritable}; this build keeps "
+                  "its new clips in memory (they are spoken again next time)\n"
+                  "  hint: point AUDIOROUTINE_CACHE or --cache-dir at a writable folder")
+
+    def _write(self, key: str, identity: Mapping[str, str], text: str, samples: np.ndarray,
+               stats: ClipStats) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(SAMPLE_RATE)
-                wav.writeframes(samples.astype("<i2").tobytes())
-            note = json.dumps(
-                {**identity, "text": text, "preparation": PREPARATION, "true_peak_db": stats.true_peak_db,
-                 "cells": [float(f"{c:.4g}") for c in stats.cells]},
-                ensure_ascii=False,
-            )
-            path.with_suffix(".json").write_text(note, encoding="utf-8")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not self._swept:
+            self._swept = True
+            clipfiles.sweep(self._folders())
+        note = {**identity, "text": text, "preparation": PREPARATION, "true_peak_db": stats.true_peak_db,
+                "cells": [float(f"{c:.4g}") for c in stats.cells]}
+        clipfiles.write_clip(path, samples, note)
         log.debug("stored clip %s (%d samples) for %r", path.name, samples.size, text[:40])
 
+    # ------------------------------------------------------------------------ looking after it
+
+    def _folders(self) -> list[Path]:
+        try:
+            return [p for p in self.clips_dir.iterdir() if p.is_dir() and not p.is_symlink()]
+        except OSError:
+            return []
+
     def _clip_files(self) -> Iterable[Path]:
-        return self.clips_dir.glob("*/*.wav") if self.clips_dir.is_dir() else []
+        return (p for folder in self._folders() for p in folder.glob("*.wav"))
 
     def info(self) -> CacheInfo:
-        clips = list(self._clip_files())
-        size = sum(p.stat().st_size for p in self.clips_dir.glob("*/*")) if clips else 0
-        return CacheInfo(self.root, len(clips), size)
+        clips, size = 0, 0
+        for folder in self._folders():
+            for path in folder.iterdir():
+                with suppress(OSError):
+                    size += path.lstat().st_size
+                    clips += path.suffix == ".wav"
+        return CacheInfo(self.root, clips, size)
 
     def clear(self) -> CacheInfo:
         """Remove every clip; returns what was removed."""
         before = self.info()
-        if self.clips_dir.is_dir():
-            shutil.rmtree(self.clips_dir)
+        try:
+            if self.clips_dir.is_dir() and not self.clips_dir.is_symlink():
+                shutil.rmtree(self.clips_dir)
+        except OSError as exc:
+            raise CacheError(f"cannot clear the clip cache {self.root}: {clipfiles.describe(exc, self.root)}") from exc
         return before
 
     def prune(self, used_texts: set[str], keep_engines: frozenset[str] = frozenset({"chime"})) -> CacheInfo:
-        """Remove clips whose words no routine speaks any more (in any voice), and clips prepared
-        by an earlier version (never read again); returns what went. Current clips of
-        ``keep_engines`` (the chimes) always stay."""
+        """Remove clips whose words no routine speaks any more (in any voice), clips prepared by an
+        earlier version (never read again), damaged clips, notes without a clip, and what killed
+        builds left (temporary files); returns what went. Current clips of ``keep_engines`` (the
+        chimes) always stay."""
+
+        def keep(wav: Path) -> bool:
+            note = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
+            identity = {k: v for k, v in note.items() if k not in NOTE_FIELDS}
+            if wav.stem != clip_key(identity, note["text"]):
+                return False
+            clipfiles.check_wav(wav, clipfiles.read_note(wav.with_suffix(".json"), identity, note["text"], PREPARATION))
+            return note["text"] in used_texts or note.get("engine") in keep_engines
+
         removed, size = 0, 0
-        for clip in list(self._clip_files()):
-            note = clip.with_suffix(".json")
-            try:
-                meta = json.loads(note.read_text(encoding="utf-8"))
-                text, engine, current = meta["text"], meta.get("engine"), meta.get("preparation") == PREPARATION
-            except (OSError, ValueError, KeyError, TypeError):
-                text, engine, current = None, None, False
-            if current and (text in used_texts or engine in keep_engines):
-                continue
-            for path in (clip, note):
-                if path.exists():
-                    size += path.stat().st_size
-                    path.unlink()
-            removed += 1
+        try:
+            for folder in self._folders():
+                clipfiles.sweep([folder])
+                gone, freed = clipfiles.prune_folder(folder, keep)
+                removed, size = removed + gone, size + freed
+        except OSError as exc:
+            raise CacheError(f"cannot prune the clip cache {self.root}: {clipfiles.describe(exc, self.root)}") from exc
         return CacheInfo(self.root, removed, size)

@@ -1,4 +1,9 @@
-"""Speak what is missing from the clip cache, and gather a routine's clips for the mix."""
+"""Speak what is missing from the clip cache, and gather a routine's clips for the mix.
+
+A clip found damaged on the way (the cache checks each one: ``cache.ClipCache.check`` cheaply
+when listing what is missing, ``load`` in full when the mix reads it) is dropped, reported, and
+spoken again: a build never fails, nor mixes a bad clip, because of what is in the cache.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import TYPE_CHECKING
 from .cache import ClipCache
 from .chimes import chime, chime_length
 from .engines import Engine
-from .errors import InputError
+from .errors import AudioError
 from .planning import Plan
 from .timeline import Timeline, build_timeline
 from .timing import stage
@@ -27,14 +32,15 @@ CHIME_IDENTITY = {"engine": "chime", "voice": "bell", "version": "1"}
 
 
 def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
-    """Every phrase of the plans not yet in the cache for this engine, in order of first use."""
+    """Every phrase of the plans not yet in the cache for this engine (or whose clip is damaged:
+    dropped and reported), in order of first use."""
     identity = engine.identity()
-    seen: dict[str, None] = {}
+    seen: dict[str, bool] = {}
     for plan in plans:
         for text in plan.script.phrases():
-            if text not in seen and not cache.has(identity, text):
-                seen[text] = None
-    return list(seen)
+            if text not in seen:
+                seen[text] = not cache.check(identity, text)
+    return [text for text, missing in seen.items() if missing]
 
 
 def synthesize_missing(
@@ -76,11 +82,11 @@ def chime_stats(cache: ClipCache) -> dict[str, ClipStats]:
 
     found = {}
     for which in ("start", "end"):
-        stats = cache.stats(CHIME_IDENTITY, which)
-        if stats is None:
+        clip = cache.load(CHIME_IDENTITY, which, quiet=True)
+        if clip is None:
             stats = clip_stats(chime(which))
             cache.put(CHIME_IDENTITY, which, chime(which), stats)
-        found[which] = stats
+        found[which] = stats if clip is None else clip.stats
     return found
 
 
@@ -94,15 +100,25 @@ class Mix:
 
 
 def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
-    """The routine's timeline with its clips (from the cache) and the gain for its loudness."""
+    """The routine's timeline with its clips (from the cache, each checked in full) and the gain
+    for its loudness. A clip that fails its check (or went missing since the phrases to speak were
+    listed) is spoken again."""
     from .mix import routine_gain_db
 
     identity = engine.identity()
     clips, stats = {}, {}
-    for text in plan.script.phrases():
-        clip, stat = cache.get(identity, text), cache.stats(identity, text)
-        if clip is None or stat is None:  # pragma: no cover - synthesize_missing ran first
-            raise InputError(f"the clip for {text!r} is missing from the cache")
-        clips[text], stats[text] = clip, stat
+    texts = list(dict.fromkeys(plan.script.phrases()))
+    for attempt in range(2):
+        found = {text: cache.load(identity, text) for text in texts}
+        texts = [text for text, clip in found.items() if clip is None]
+        clips.update({text: clip.samples for text, clip in found.items() if clip is not None})
+        stats.update({text: clip.stats for text, clip in found.items() if clip is not None})
+        if not texts:
+            break
+        if attempt == 0:
+            synthesize_missing(texts, engine, cache)
+    else:
+        raise AudioError(f"the clip for {texts[0]!r} could not be read back from the clip cache {cache.root}",
+                         hint="run `audioroutine cache clear` and build again")
     timeline = build_timeline(plan.script, lambda text: clips[text].size, chime_length)
     return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache)))

@@ -15,7 +15,7 @@ def cache_info(cache_dir: CacheOpt = None) -> None:
     """
     from ..cache import ClipCache
 
-    info = ClipCache(cache_dir).info()
+    info = run(ClipCache(cache_dir).info)
     typer.echo(f"{info.path}\n{info.clips} clips, {size(info.bytes)}")
 
 
@@ -26,12 +26,13 @@ def cache_clear(cache_dir: CacheOpt = None) -> None:
     """
     from ..cache import ClipCache
 
-    removed = ClipCache(cache_dir).clear()
+    removed = run(ClipCache(cache_dir).clear)
     typer.echo(f"removed {removed.clips} clips, {size(removed.bytes)}")
 
 
 def cache_prune(cache_dir: CacheOpt = None, templates: TemplatesOpt = None) -> None:
-    """Remove cached clips that no routine in ./routines speaks any more.
+    """Remove cached clips that no routine in ./routines speaks any more, damaged clips, and
+    what killed builds left behind.
 
     Example: audioroutine cache prune
     """
@@ -44,5 +45,6 @@ def cache_prune(cache_dir: CacheOpt = None, templates: TemplatesOpt = None) -> N
             texts.update(plan.script.phrases())
         return texts
 
-    removed = ClipCache(cache_dir).prune(run(used))
+    texts = run(used)
+    removed = run(lambda: ClipCache(cache_dir).prune(texts))
     typer.echo(f"removed {removed.clips} clips no routine uses, {size(removed.bytes)}")
