@@ -4,7 +4,9 @@ the log (``-v``) on standard error."""
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
@@ -26,16 +28,52 @@ def error_message(exc: AudioRoutineError) -> str:
     return f"error: {exc.format_message(flag)}"
 
 
-def run(action: Callable[[], T]) -> T:
-    """Call the library; a project error becomes one message and its exit code."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is like Ctrl-C's ``KeyboardInterrupt``, so that the same
+    clean-up runs (temporary files and part folders removed, encoders stopped)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the clean-up finish
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """While the library runs, SIGTERM stops it as Ctrl-C does (only the main thread can set it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return action()
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def run(action: Callable[[], T]) -> T:
+    """Call the library; a project error becomes one message and its exit code; Ctrl-C (130) and
+    SIGTERM (143) one line; any other fault of the OS one message naming the file (exit 1)."""
+    try:
+        with _sigterm_stops():
+            return action()
     except AudioRoutineError as exc:
         typer.echo(error_message(exc), err=True)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        typer.echo("stopped; nothing half-written was kept", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        typer.echo(f"stopped{' (terminated)' if terminated else ''}; nothing half-written was kept", err=True)
+        raise typer.Exit(128 + signal.SIGTERM if terminated else 130) from None
+    except OSError as exc:
+        typer.echo(f"error: {os_error_message(exc)}", err=True)
+        raise typer.Exit(1) from None
+
+
+def os_error_message(exc: OSError) -> str:
+    """An OS error as one line: what the system said, and about which file."""
+    names = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{' -> '.join(names)}: {what}" if names else what
 
 
 def size(n: int) -> str:

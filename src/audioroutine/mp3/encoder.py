@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..constants import MP3_BITRATE, SAMPLE_RATE
 from ..errors import AudioError
+from ..outfiles import scratch_folder
 from ..timing import stage
 from .frames import SPLICE_RATES, CannotSplice
 from .layout import MAX_PARTS, plan
@@ -56,7 +56,8 @@ def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | No
     """Encode the routine to ``out`` (CBR, gapless header): up to ``parts`` encoders at once (one
     per usable core by default), long silences written as silent frames (``splice``).
 
-    Each part is mixed into a temporary PCM file beside ``out``, which ffmpeg reads as fast as a
+    Each part is mixed into a temporary PCM file in a folder of this build's own beside ``out``
+    (``outfiles.scratch_folder``: never through a link, removed at the end), which ffmpeg reads as fast as a
     file (through a pipe it encodes about a fifth slower); memory holds one block at a time. An
     encoder runs while the next part is mixed."""
     if splice and timeline.rate not in SPLICE_RATES:
@@ -69,9 +70,9 @@ def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | No
     log.debug("%s: %d part(s) to encode, %d of %d samples; %d frames written as silence", out.name,
               encoding.parts, encoding.encoded, timeline.total, encoding.silent_frames)
     plain = len(layout) == 1 and not layout[0].gaps and not layout[0].then
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.stem}.") as tmp:
-        encoded = [out] if plain else [Path(tmp) / f"part{i}.mp3" for i in range(len(layout))]
-        _encode(layout, encoded, Path(tmp), mix, timeline.rate, bitrate, out)
+    with scratch_folder(out) as tmp:
+        encoded = [out] if plain else [tmp / f"part{i}.mp3" for i in range(len(layout))]
+        _encode(layout, encoded, tmp, mix, timeline.rate, bitrate, out)
         if plain:
             return encoding
         try:
