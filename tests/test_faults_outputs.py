@@ -74,7 +74,8 @@ def cli(*args: object, cache: Path, timeout: float = 300) -> subprocess.Complete
 
 def start(*args: object, cache: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "audioroutine", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "AUDIOROUTINE_CACHE": str(cache)})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "AUDIOROUTINE_CACHE": str(cache),
+                                                                    "PYTHONFAULTHANDLER": "1"})
 
 
 def build_args(routine: Path, out: Path, *more: object) -> list[object]:
@@ -210,7 +211,12 @@ def _kill_while_writing(routine: Path, out: Path, cache: Path, sig: int, moment:
         assert time.monotonic() < deadline, "the build never got to writing"
         time.sleep(0.002)
     proc.send_signal(sig)
-    proc.wait(timeout=120)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a hang: where each thread is (PYTHONFAULTHANDLER), and fail
+        proc.send_signal(signal.SIGABRT)
+        proc.wait()
+        raise AssertionError(f"the build did not stop: {proc.stderr.read()}") from None
     return proc
 
 
@@ -363,10 +369,11 @@ def _remount(where: Path, options: str) -> None:
     subprocess.run(["mount", "-o", f"remount,{options}", str(where)], check=True)
 
 
-@pytest.mark.parametrize("size", ["16k", "120k", "360k", "700k"])
+@pytest.mark.parametrize("size", ["16k", "360k", "1300k", "1600k"])  # PCM, ffmpeg, the splice (this routine)
 def test_a_full_disk_is_one_message_and_leaves_nothing(tiny, private_cache, tmp_path, size):
     cache = private_cache(tiny)
-    before = digest(cache)
+    assert cli(*build_args(tiny, tmp_path / "elsewhere", "--cache-dir", cache), cache=cache).returncode == 0
+    before = digest(cache)  # with the chimes in it too
     with _mounted(tmp_path / "small", size) as out:
         done = cli(*build_args(tiny, out, "--cache-dir", cache), cache=cache)
         assert done.returncode == 1, done.stderr
@@ -399,9 +406,11 @@ def test_a_read_only_folder_is_one_message(tiny, private_cache, tmp_path):
 
 def test_a_full_disk_during_a_share_is_one_message(tiny, private_cache, tmp_path):
     cache = private_cache(tiny)
-    with _mounted(tmp_path / "small", "1m") as out:
-        done = cli(*build_args(tiny, out, "--cache-dir", cache), cache=cache)  # the MP3 fits; the zip does not
+    with _mounted(tmp_path / "small", "8m") as out:
+        done = cli(*build_args(tiny, out, "--cache-dir", cache), cache=cache)
         assert done.returncode == 0, done.stderr
+        room = os.statvfs(out)
+        (out / "filler").write_bytes(b"\0" * (room.f_bavail * room.f_frsize - 200_000))  # the zip does not fit
         before = sorted(p.name for p in out.iterdir())
         done = cli("share", tiny, "--title", "Club", "--out", out, "--engine", "piper", "--cache-dir", cache,
                    cache=cache)

@@ -25,9 +25,10 @@ from .errors import OptionError, option
 from .mp3 import encode_routine
 from .mp3.header import Whole, read_whole
 from .options import BuildOptions
-from .outfiles import check_folder, check_writable, empty_temporary, output_errors, tidy, writing
+from .outfiles import discard, empty_temporary, replace_all, tidy, writing
+from .outfolder import check_folder, check_writable, output_errors
 from .planning import Plan, plan_routines
-from .sidecars import SIDECARS, replace_all, write_text_files
+from .sidecars import SIDECARS, write_text_files
 from .synthesis import Mix, Progress, missing_phrases, mix_for, synthesize_missing
 from .tags import artist_for
 from .timing import stage
@@ -112,21 +113,24 @@ def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str)
     sheet = cue_sheet(plan.loaded, timeline, engine, fp, Loudness(TARGET_LUFS, round(mix.gain_db, 2)))
     tmp_mp3 = empty_temporary(mp3)
     written: list[tuple[Path, Path]] = []
+    helper = ThreadPoolExecutor(max_workers=1)
     try:
-        with ThreadPoolExecutor(max_workers=1) as helper:
-            extras = helper.submit(prepare_extras, plan, sheet, options)
-            chimes = {which: chime(which) for which in ("start", "end")}
-            with stage("mix and encode"):
-                encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
-                                                                         start=start, stop=stop), tmp_mp3)
-            with stage("wait for tags and sidecars"):
-                done = extras.result()
-            written = [(tmp_mp3, mp3), *done.write(tmp_mp3, out, plan.slug)]
+        extras = helper.submit(prepare_extras, plan, sheet, options)
+        chimes = {which: chime(which) for which in ("start", "end")}
+        with stage("mix and encode"):
+            encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
+                                                                     start=start, stop=stop), tmp_mp3)
+        with stage("wait for tags and sidecars"):
+            done = extras.result()
+        written = [(tmp_mp3, mp3), *done.write(tmp_mp3, out, plan.slug)]
         written += write_text_files({sheet_path: sheet.to_json()})
         replace_all(written)
     finally:
+        # Not waited for when stopped: it writes nothing, and after a signal it may wait forever on a
+        # lock the interrupted main thread held (the import lock, say).
+        helper.shutdown(wait=False, cancel_futures=True)
         for tmp in (tmp_mp3, *(t for t, _ in written)):
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
     return BuildResult(plan.slug, mp3, sheet_path, timeline.seconds, mp3.stat().st_size, False,
                        engine.name, engine.voice, sheet, done.artist, cover=done.cover)
 

@@ -24,12 +24,13 @@ import re
 import secrets
 import shutil
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import AudioRoutineError, OptionError, option
+from . import inflight
+from .outfolder import OutputError
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,6 @@ ATTEMPTS = 20
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _OURS = re.compile(r"\.(?P<final>.+)\.\d+(?:-[0-9a-f]+)?\.parts?")
 """A temporary name of ours; ``final`` is the name it is written for."""
-
-
-class OutputError(AudioRoutineError):
-    """An output file or folder that cannot be written (a full disk, a read-only folder…)."""
 
 
 def _names(final: str, suffix: str) -> Iterator[str]:
@@ -65,9 +62,11 @@ def temporary_file(final: Path) -> tuple[Path, BinaryIO]:
     through a link."""
     for name in _names(final.name, TEMPORARY):
         path = final.with_name(name)
+        inflight.adopt(path)  # before it exists: a signal may come at any moment (``inflight``)
         try:
             fd = os.open(path, _CREATE, 0o666)
         except FileExistsError:
+            inflight.release(path)
             log.debug("%s is taken: trying another temporary name", path)
             continue
         return path, os.fdopen(fd, "wb")
@@ -88,28 +87,46 @@ def write_temporary(final: Path, content: bytes | str) -> Path:
         with handle:
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
     except BaseException:
-        path.unlink(missing_ok=True)
+        discard(path)
         raise
     return path
+
+
+def discard(path: Path) -> None:
+    """Remove a temporary file of ours (if it is still there: it may have been renamed)."""
+    path.unlink(missing_ok=True)
+    inflight.release(path)
+
+
+def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
+    """Rename each temporary file over its final name, in order (a link there is replaced, not followed)."""
+    for tmp, final in pairs:
+        os.replace(tmp, final)
+        inflight.release(tmp)
 
 
 @contextmanager
 def scratch_folder(beside: Path) -> Iterator[Path]:
     """A new folder of ours beside ``beside`` (named for the file it is written for), removed with
     everything in it at the end."""
-    for name in _names(final_name(beside), SCRATCH):
-        path = beside.with_name(name)
-        try:
-            path.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        break
-    else:
-        raise OutputError(f"no free name for a folder beside {beside}")
+    made = None
     try:
-        yield path
+        for name in _names(final_name(beside), SCRATCH):
+            inflight.adopt(made := beside.with_name(name))  # before it exists, as in ``temporary_file``
+            try:
+                made.mkdir(mode=0o700)
+            except FileExistsError:
+                inflight.release(made)
+                made = None
+                continue
+            break
+        else:
+            raise OutputError(f"no free name for a folder beside {beside}")
+        yield made
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+            inflight.release(made)
 
 
 def _open_lock(path: Path) -> int:
@@ -162,6 +179,7 @@ def output_lock(final: Path, *, wait: bool = True) -> Iterator[bool]:
     if fd is None:
         yield False
         return
+    inflight.adopt(path)
     try:
         yield True
     finally:
@@ -169,6 +187,7 @@ def output_lock(final: Path, *, wait: bool = True) -> Iterator[bool]:
             path.unlink(missing_ok=True)  # ours: nobody else removes it without holding it
         finally:
             os.close(fd)
+            inflight.release(path)
 
 
 def leftovers(folder: Path, names: str) -> list[Path]:
@@ -196,11 +215,15 @@ def remove_leftovers(folder: Path, names: str) -> None:
 
 @contextmanager
 def writing(final: Path, names: str) -> Iterator[None]:
-    """Hold ``final``'s lock, with what a killed writer of ``names`` left behind removed."""
+    """Hold ``final``'s lock, with what a killed writer of ``names`` left behind removed; and at the
+    end, whatever happened (an error, Ctrl-C, SIGTERM at any moment), what this writer left too."""
     final.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(final):
         remove_leftovers(final.parent, names)
-        yield
+        try:
+            yield
+        finally:
+            remove_leftovers(final.parent, names)
 
 
 def tidy(final: Path, names: str) -> None:
@@ -212,78 +235,3 @@ def tidy(final: Path, names: str) -> None:
                     remove_leftovers(final.parent, names)
     except OSError as exc:  # a folder that cannot be written in: nothing is written there either
         log.info("could not tidy %s: %s", final.parent, exc)
-
-
-def check_folder(out: Path, finals: Iterable[str]) -> None:
-    """Before any audio work: ``out`` is a folder, or can be made one (``OptionError`` if it or a
-    folder above it is a file), and none of the ``finals`` in it is a folder (``OutputError``)."""
-    for folder in (out, *out.parents):
-        if folder.is_dir():
-            break
-        if folder.exists() or folder.is_symlink():
-            where = "" if folder == out else f"{folder} is "
-            raise OptionError(f"{where}not a folder", option="out", value=str(out),
-                              hint="give a folder (it is made if it does not exist)")
-    for name in finals:
-        path = out / name
-        if path.is_dir() and not path.is_symlink():
-            raise OutputError(f"{path} is a folder: it cannot be replaced by the file of that name",
-                              hint="remove or rename that folder")
-
-
-def check_writable(out: Path) -> None:
-    """Before any audio work for files to write: ``out`` (when it exists) can be written in."""
-    if out.is_dir() and not os.access(out, os.W_OK):
-        code = errno.EROFS if os.statvfs(out).f_flag & os.ST_RDONLY else errno.EACCES
-        raise OutputError(f"cannot write in {out}: {os.strerror(code)}", hint=_hint(code))
-
-
-def _os_error(exc: BaseException | None) -> OSError | None:
-    """The OS error behind ``exc``: itself, or one mutagen wrapped."""
-    if isinstance(exc, OSError):
-        return exc
-    if exc is not None and type(exc).__module__.startswith("mutagen"):
-        return _os_error(exc.__cause__ or exc.__context__)
-    return None
-
-
-HINTS = {
-    errno.ENOSPC: "free some space there, or choose another folder with {out}",
-    errno.EDQUOT: "free some space there, or choose another folder with {out}",
-    errno.EROFS: "the folder is on a read-only file system: choose another with {out}",
-    errno.EACCES: "choose a folder you may write in with {out}",
-    errno.EPERM: "choose a folder you may write in with {out}",
-}
-"""What to do about the faults met while writing an output folder, by ``errno``."""
-
-
-def _hint(code: int | None) -> str | None:
-    hint = HINTS.get(code or 0)
-    return hint.format(out=option("out")) if hint else None
-
-
-@contextmanager
-def output_errors(folder: Path, what: str) -> Iterator[None]:
-    """An OS error while writing ``what`` in ``folder`` becomes one ``OutputError`` saying so."""
-    try:
-        yield
-    except OutputError:
-        raise
-    except Exception as exc:
-        cause = _os_error(exc)
-        if cause is None or not (cause.errno in WRITING or _inside(cause.filename, folder)):
-            raise
-        raise OutputError(f"could not write {what} in {folder}: {cause.strerror or cause}",
-                          hint=_hint(cause.errno)) from exc
-
-
-WRITING = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO,
-           errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG}
-"""Faults of writing a file: any of these while writing an output folder is said to be there."""
-
-
-def _inside(filename: object, folder: Path) -> bool:
-    """Whether ``filename`` (an OS error's) is in ``folder``."""
-    if not isinstance(filename, str | os.PathLike):
-        return False
-    return Path(os.path.abspath(filename)).is_relative_to(os.path.abspath(folder))

@@ -22,8 +22,9 @@ from .build import BuildResult
 from .constants import package_version
 from .cuesheet import Chapter, CueSheet
 from .model import slugify
-from .outfiles import output_errors, temporary_file, write_temporary, writing
-from .sidecars import SIDECARS, attribution, chapters_json, replace_all
+from .outfiles import discard, replace_all, temporary_file, write_temporary, writing
+from .outfolder import output_errors
+from .sidecars import SIDECARS, attribution, chapters_json
 from .tags import routine_cover
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def _write_zip(final: Path, folder: str, files: Sequence[Path]) -> Path:
                 compress = zipfile.ZIP_STORED if file.suffix == ".mp3" else zipfile.ZIP_DEFLATED
                 archive.write(file, f"{folder}/{file.name}", compress_type=compress)
     except BaseException:
-        path.unlink(missing_ok=True)
+        discard(path)
         raise
     return path
 
@@ -228,5 +229,5 @@ def _write_folder(out: Path, page: Page, routines: Sequence[SharedRoutine]) -> P
         replace_all(pairs)
     finally:
         for tmp, _ in pairs:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
     return zip_final

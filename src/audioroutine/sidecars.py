@@ -4,14 +4,13 @@ chapters in the Podcasting 2.0 JSON format (.chapters.json)."""
 from __future__ import annotations
 
 import json
-import os
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .durations import mmss
-from .outfiles import write_temporary
+from .outfiles import discard, write_temporary
 
 if TYPE_CHECKING:
     from .cuesheet import CueSheet, Source
@@ -139,12 +138,6 @@ def write_text_files(texts: dict[Path, str]) -> list[tuple[Path, Path]]:
             pairs.append((write_temporary(final, text), final))
     except BaseException:
         for tmp, _ in pairs:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
         raise
     return pairs
-
-
-def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
-    """Rename each temporary file over its final name, in order (a link there is replaced, not followed)."""
-    for tmp, final in pairs:
-        os.replace(tmp, final)

@@ -4,6 +4,7 @@ when the parts cannot be spliced."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import subprocess
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import inflight
 from ..constants import MP3_BITRATE, SAMPLE_RATE
 from ..errors import AudioError
-from ..outfiles import scratch_folder
+from ..outfiles import final_name, scratch_folder
 from ..timing import stage
 from .frames import SPLICE_RATES, CannotSplice
 from .layout import MAX_PARTS, plan
@@ -99,6 +101,7 @@ def _encode(layout: Sequence[Part], targets: Sequence[Path], tmp: Path, mix: Mix
                     for block in mix(start, stop):
                         handle.write(block.tobytes())
             encoders.append(_start_encoder(pcm, target, rate, bitrate))
+            inflight.adopt_encoder(encoders[-1].pid)
         with stage("wait for the encoders"):
             for encoder in encoders:
                 _finish(encoder, out)
@@ -107,6 +110,7 @@ def _encode(layout: Sequence[Part], targets: Sequence[Path], tmp: Path, mix: Mix
             if encoder.poll() is None:
                 encoder.kill()
                 encoder.wait()
+            inflight.release_encoder(encoder.pid)
     samples = sum(part.samples for part in layout)
     log.debug("%s: %d samples (%.1f s) mixed and encoded by %d encoder(s) in %.2f s", out.name, samples,
               samples / rate, len(layout), time.perf_counter() - started)
@@ -129,8 +133,15 @@ def _start_encoder(pcm: Path, out: Path, rate: int, bitrate: str) -> subprocess.
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+WRITE_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EIO, errno.EFBIG)
+"""Faults of the file system that ffmpeg reports in the system's words: told as the OS error they are."""
+
+
 def _finish(encoder: subprocess.Popen, out: Path) -> None:
     _, stderr = encoder.communicate()
     if encoder.returncode != 0:
         message = stderr.decode(errors="replace").strip() or f"exit {encoder.returncode}"
-        raise AudioError(f"ffmpeg could not encode {out.name}: {message}")
+        for code in WRITE_FAULTS:
+            if os.strerror(code) in message:
+                raise OSError(code, os.strerror(code), str(out))
+        raise AudioError(f"ffmpeg could not encode {final_name(out)}: {message}")
