@@ -200,7 +200,7 @@ SHARE_NAMES = r"index\.html|feed\.xml|cover\.png|[a-z0-9-]+\.(?:zip|cover\.png|c
 def write_folder(out: Path, page: Page, routines: Sequence[SharedRoutine]) -> Path:
     """Write every file of the folder but the builds' own, each to a temporary file of its own first
     and all renamed together at the end, holding the folder's page lock; returns the zip's path."""
-    with output_errors(out, INDEX), writing(out / INDEX, SHARE_NAMES):
+    with output_errors(out, "the page, feed and zip"), writing(out / INDEX, SHARE_NAMES):
         return _write_folder(out, page, routines)
 
 
