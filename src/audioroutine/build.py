@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -22,15 +23,20 @@ from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, ServiceFailed, resolve_engine
 from .errors import OptionError, option
 from .mp3 import encode_routine
+from .mp3.header import Whole, read_whole
 from .options import BuildOptions
+from .outfiles import discard, empty_temporary, replace_all, tidy, writing
+from .outfolder import check_folder, check_writable, output_errors
 from .planning import Plan, plan_routines
-from .sidecars import SIDECARS, replace_all, temporary, write_text_files
-from .synthesis import Progress, missing_phrases, mix_for, synthesize_missing
+from .sidecars import SIDECARS, write_text_files
+from .synthesis import Mix, Progress, missing_phrases, mix_for, synthesize_missing
 from .tags import artist_for
 from .timing import stage
 
 Log = Callable[[str], None]
 logger = logging.getLogger(__name__)  # not ``log``: that is build()'s callback for the console
+MAX_SHEET_BYTES = 64 * 1024 * 1024
+"""A bigger cue sheet is not one a build wrote: it is not read."""
 
 
 @dataclass(frozen=True)
@@ -71,59 +77,87 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def _names(slug: str) -> str:
+    """The output names a build of ``slug`` writes, as a regular expression (``outfiles.leftovers``)."""
+    return re.escape(slug) + r"\.(?:mp3|json|vtt|txt)"
+
+
 def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOptions, fp: str) -> BuildResult:
-    """Mix and encode one routine, then write its MP3, cue sheet and sidecars (temporary files,
-    renamed together). Tags and sidecars are prepared while the encoder runs."""
+    """Write one routine's MP3, cue sheet and sidecars, holding the lock of its name (what a killed
+    build left there removed first); up to date instead if another build just wrote it."""
+    with stage("gather clips and gain"):
+        mix = mix_for(plan, engine, cache)
+    out = Path(options.out)
+    mp3 = out / f"{plan.slug}.mp3"
+    with output_errors(out, mp3.name), writing(mp3, _names(plan.slug)):
+        current = _up_to_date(plan, options, fp)
+        if current is not None:
+            logger.info("%s: written meanwhile by another build, up to date", plan.slug)
+            return current
+        return _write(plan, engine, mix, options, fp)
+
+
+def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str) -> BuildResult:
+    """Mix and encode one routine, then write its files (temporary files of this build's own,
+    renamed together, the cue sheet last). Tags and sidecars are prepared while the encoder runs."""
     # The audio stages (numpy, pydub, mutagen, Pillow) load only when a routine is written.
     from .chimes import chime
     from .export import cue_sheet, prepare_extras
     from .loudness import TARGET_LUFS
     from .mix import mix_blocks
 
-    with stage("gather clips and gain"):
-        mix = mix_for(plan, engine, cache)
     timeline = mix.timeline
     out = Path(options.out)
-    out.mkdir(parents=True, exist_ok=True)
     mp3 = out / f"{plan.slug}.mp3"
     sheet_path = out / f"{plan.slug}.json"
-    tmp_mp3 = temporary(mp3)
     sheet = cue_sheet(plan.loaded, timeline, engine, fp, Loudness(TARGET_LUFS, round(mix.gain_db, 2)))
+    tmp_mp3 = empty_temporary(mp3)
     written: list[tuple[Path, Path]] = []
+    helper = ThreadPoolExecutor(max_workers=1)
     try:
-        with ThreadPoolExecutor(max_workers=1) as helper:
-            extras = helper.submit(prepare_extras, plan, sheet, options)
-            chimes = {which: chime(which) for which in ("start", "end")}
-            with stage("mix and encode"):
-                encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
-                                                                         start=start, stop=stop), tmp_mp3)
-            with stage("wait for tags and sidecars"):
-                done = extras.result()
-            written = [(tmp_mp3, mp3), *done.write(tmp_mp3, out, plan.slug)]
+        extras = helper.submit(prepare_extras, plan, sheet, options)
+        chimes = {which: chime(which) for which in ("start", "end")}
+        with stage("mix and encode"):
+            encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
+                                                                     start=start, stop=stop), tmp_mp3)
+        with stage("wait for tags and sidecars"):
+            done = extras.result()
+        written = [(tmp_mp3, mp3), *done.write(tmp_mp3, out, plan.slug)]
         written += write_text_files({sheet_path: sheet.to_json()})
         replace_all(written)
     finally:
+        # Not waited for when stopped: it writes nothing, and after a signal it may wait forever on a
+        # lock the interrupted main thread held (the import lock, say).
+        helper.shutdown(wait=False, cancel_futures=True)
         for tmp in (tmp_mp3, *(t for t, _ in written)):
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
     return BuildResult(plan.slug, mp3, sheet_path, timeline.seconds, mp3.stat().st_size, False,
                        engine.name, engine.voice, sheet, done.artist, cover=done.cover)
 
 
 def _up_to_date(plan: Plan, options: BuildOptions, fp: str) -> BuildResult | None:
-    """The last build's result if its files are all there and its cue sheet has this fingerprint;
-    ``None`` (build again) otherwise, also for a cue sheet that cannot be read."""
+    """The last build's result if its files are all there, its cue sheet has this fingerprint and
+    its MP3 is whole and as long as the sheet says (read from its header: no decoding); ``None``
+    (build again, logged) otherwise, also for a cue sheet that cannot be read."""
     out = Path(options.out)
     mp3, sheet_path = out / f"{plan.slug}.mp3", out / f"{plan.slug}.json"
     sidecars = [out / f"{plan.slug}{suffix}" for suffix in SIDECARS]
     if options.force or not all(p.is_file() for p in (mp3, sheet_path, *sidecars)):
         return None
     try:
+        if sheet_path.stat().st_size > MAX_SHEET_BYTES:
+            raise CueSheetError(f"{sheet_path.stat().st_size} bytes: not a cue sheet this program wrote")
         sheet = CueSheet.from_json(sheet_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, CueSheetError) as exc:
-        logger.info("%s: building again, its cue sheet cannot be read (%s)", plan.slug, exc)
+        whole = read_whole(mp3)
+    except (OSError, ValueError, TypeError, RecursionError, CueSheetError) as exc:
+        logger.info("%s: building again, its cue sheet or MP3 cannot be read (%s)", plan.slug, exc)
         return None
     if sheet.fingerprint != fp:
         logger.debug("%s: building again, something it depends on changed", plan.slug)
+        return None
+    if whole != Whole(sheet.samples, sheet.sample_rate):
+        logger.info("%s: building again, its MP3 is damaged or not the one its cue sheet describes (%s)",
+                    plan.slug, whole if isinstance(whole, str) else f"{whole.samples} samples at {whole.rate} Hz")
         return None
     artist = artist_for(options.artist, plan.loaded.routine.artist, sheet.source)
     return BuildResult(plan.slug, mp3, sheet_path, sheet.duration_s, mp3.stat().st_size,
@@ -175,6 +209,8 @@ def build_plans(
 
     When the voice ``auto`` chose fails while speaking and there is another to turn to, the whole
     build is made again with that one (a file never mixes voices; what was spoken stays cached)."""
+    out = Path(options.out)
+    check_folder(out, [f"{plan.slug}{suffix}" for plan in plans for suffix in (".mp3", ".json", *SIDECARS)])
     cache = ClipCache(options.cache_dir, report=log)
     if _choice is None:
         with stage("choose the voice"):
@@ -191,8 +227,11 @@ def build_plans(
             current = _up_to_date(plan, options, fp)
             if current is not None:
                 results.append(current)
+                tidy(current.mp3, _names(plan.slug))
             else:
                 stale.append((plan, fp))
+        if stale:
+            check_writable(out)
         missing = missing_phrases([plan for plan, _ in stale], engine, cache)
     logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
                 len(stale), len(plans) - len(stale), len(missing))

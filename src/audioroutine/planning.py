@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .chimes import chime_length
 from .constants import SAMPLE_RATE
@@ -75,7 +76,21 @@ def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
         if lang not in templates:
             templates[lang] = CueTemplates(lang, options.templates)
             templates[lang].check()
+    check_output_names(loaded)
     return [plan_routine(routine, templates[routine.routine.settings.lang]) for routine in loaded]
+
+
+def check_output_names(loaded: Sequence[LoadedRoutine]) -> None:
+    """Two routine files that give one output name (``a/calf.yaml`` and ``b/Calf.yaml``, or names
+    of only emoji or punctuation) would overwrite each other: stop before any audio work."""
+    seen: dict[str, LoadedRoutine] = {}
+    for routine in loaded:
+        first = seen.setdefault(routine.slug, routine)
+        if Path(first.path).resolve() != Path(routine.path).resolve():
+            raise InputError(
+                f"{first.path} and {routine.path} would both be written as {routine.slug}.mp3",
+                hint="rename one of the files, or build them separately",
+            )
 
 
 def all_routine_names() -> list[str]:

@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .build import Log, build_plans
-from .errors import InputError, Note, OptionError, option
+from .errors import Note, OptionError, option
 from .options import BuildOptions
-from .planning import Plan, plan_routines
+from .planning import plan_routines
 from .sharepage import FEED, INDEX, Page, SharedRoutine, write_folder
 from .synthesis import Progress
 
@@ -98,19 +98,6 @@ def _unique(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _check_slugs(plans: Sequence[Plan]) -> None:
-    """Two routines with one file name would overwrite each other: stop before building."""
-    seen: dict[str, str] = {}
-    for plan in plans:
-        slug, path = plan.slug, str(plan.loaded.path)
-        if slug in seen and seen[slug] != path:
-            raise InputError(
-                f"{seen[slug]} and {path} would both be shared as {slug}.mp3",
-                hint="rename one of the files, or share them separately",
-            )
-        seen[slug] = path
-
-
 def share(
     names: Sequence[str],
     options: BuildOptions = BuildOptions(),
@@ -136,7 +123,6 @@ def share(
     out = Path(out)
     options = dataclasses.replace(options, out=out, album=options.album or title)
     plans = plan_routines(_unique(names), options)
-    _check_slugs(plans)
     results = build_plans(plans, options, log=log, progress=progress)
     routines = [SharedRoutine.of(result) for result in results]
     zip_path = write_folder(out, Page(title, description, options.artist, base), routines)

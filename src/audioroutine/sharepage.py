@@ -22,7 +22,9 @@ from .build import BuildResult
 from .constants import package_version
 from .cuesheet import Chapter, CueSheet
 from .model import slugify
-from .sidecars import SIDECARS, attribution, chapters_json, replace_all, temporary
+from .outfiles import discard, replace_all, temporary_file, write_temporary, writing
+from .outfolder import output_errors
+from .sidecars import SIDECARS, attribution, chapters_json
 from .tags import routine_cover
 
 log = logging.getLogger(__name__)
@@ -139,13 +141,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _write_zip(path: Path, folder: str, files: Sequence[Path]) -> None:
-    """The files in one folder of a zip; a file not yet renamed is taken from its temporary."""
-    with zipfile.ZipFile(path, "w") as archive:
-        for file in sorted(files, key=lambda p: p.name):
-            source = file if file.is_file() else temporary(file)
-            compress = zipfile.ZIP_STORED if file.suffix == ".mp3" else zipfile.ZIP_DEFLATED
-            archive.write(source, f"{folder}/{file.name}", compress_type=compress)
+def _write_zip(final: Path, folder: str, files: Sequence[Path]) -> Path:
+    """The files in one folder of a zip, written to a new temporary file beside ``final``."""
+    path, handle = temporary_file(final)
+    try:
+        with handle, zipfile.ZipFile(handle, "w") as archive:
+            for file in sorted(files, key=lambda p: p.name):
+                compress = zipfile.ZIP_STORED if file.suffix == ".mp3" else zipfile.ZIP_DEFLATED
+                archive.write(file, f"{folder}/{file.name}", compress_type=compress)
+    except BaseException:
+        discard(path)
+        raise
+    return path
 
 
 @dataclass(frozen=True)
@@ -186,9 +193,18 @@ class Page:
         }
 
 
+SHARE_NAMES = r"index\.html|feed\.xml|cover\.png|[a-z0-9-]+\.(?:zip|cover\.png|chapters\.json)"
+"""The names ``write_folder`` writes, as a regular expression (``outfiles.leftovers``)."""
+
+
 def write_folder(out: Path, page: Page, routines: Sequence[SharedRoutine]) -> Path:
-    """Write every file of the folder but the builds' own, each to a temporary name first and all
-    renamed together at the end; returns the zip's path."""
+    """Write every file of the folder but the builds' own, each to a temporary file of its own first
+    and all renamed together at the end, holding the folder's page lock; returns the zip's path."""
+    with output_errors(out, "the page, feed and zip"), writing(out / INDEX, SHARE_NAMES):
+        return _write_folder(out, page, routines)
+
+
+def _write_folder(out: Path, page: Page, routines: Sequence[SharedRoutine]) -> Path:
     from .cover import FEED_COVER_SIZE, cover_png  # Pillow: loaded only to draw
 
     title_slug = slugify(page.title)
@@ -202,23 +218,16 @@ def write_folder(out: Path, page: Page, routines: Sequence[SharedRoutine]) -> Pa
     pairs: list[tuple[Path, Path]] = []
     try:
         for final, content in files.items():
-            pairs.append((temporary(final), final))
-            if isinstance(content, bytes):
-                temporary(final).write_bytes(content)
-            else:
-                temporary(final).write_text(content, encoding="utf-8")
+            pairs.append((write_temporary(final, content), final))
         members = [out / r.file("mp3") for r in routines]
         members += [out / f"{r.slug}{suffix}" for r in routines for suffix in SIDECARS]
-        pairs.append((temporary(zip_final), zip_final))
-        _write_zip(temporary(zip_final), title_slug, members)
-        context["zip_size"] = temporary(zip_final).stat().st_size
+        pairs.append((_write_zip(zip_final, title_slug, members), zip_final))
+        context["zip_size"] = pairs[-1][0].stat().st_size
         env = _environment()
         for template, name in (("feed.xml.j2", FEED), ("index.html.j2", INDEX)):
-            final = out / name
-            pairs.append((temporary(final), final))
-            temporary(final).write_text(env.get_template(template).render(**context), encoding="utf-8")
+            pairs.append((write_temporary(out / name, env.get_template(template).render(**context)), out / name))
         replace_all(pairs)
     finally:
         for tmp, _ in pairs:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
     return zip_final

@@ -4,13 +4,13 @@ chapters in the Podcasting 2.0 JSON format (.chapters.json)."""
 from __future__ import annotations
 
 import json
-import os
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .durations import mmss
+from .outfiles import discard, write_temporary
 
 if TYPE_CHECKING:
     from .cuesheet import CueSheet, Source
@@ -128,27 +128,16 @@ SIDECARS: dict[str, Callable[[CueSheet], str]] = {".vtt": vtt, ".txt": script_te
 """What ``build`` writes beside ``<slug>.mp3``: suffix, and how its text is made."""
 
 
-def temporary(final: Path) -> Path:
-    return final.with_name(f".{final.name}.part")
-
-
 def write_text_files(texts: dict[Path, str]) -> list[tuple[Path, Path]]:
-    """Write each text to a temporary name beside its final path; return (temporary, final) pairs.
-    On failure, nothing written is left behind."""
+    """Write each text (UTF-8) to a new temporary file beside its final path (``outfiles``: never an
+    existing file, never through a link); return (temporary, final) pairs. On failure, nothing
+    written is left behind."""
     pairs: list[tuple[Path, Path]] = []
     try:
         for final, text in texts.items():
-            tmp = temporary(final)
-            pairs.append((tmp, final))
-            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            pairs.append((write_temporary(final, text), final))
     except BaseException:
         for tmp, _ in pairs:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
         raise
     return pairs
-
-
-def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
-    for tmp, final in pairs:
-        os.replace(tmp, final)

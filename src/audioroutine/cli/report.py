@@ -4,13 +4,17 @@ the log (``-v``) on standard error."""
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
+from .. import inflight
 from ..durations import mmss
 from ..errors import AudioRoutineError
 from ..printable import for_terminal
@@ -28,16 +32,82 @@ def error_message(exc: AudioRoutineError) -> str:
     return f"error: {for_terminal(exc.format_message(flag))}"
 
 
-def run(action: Callable[[], T]) -> T:
-    """Call the library; a project error becomes one message and its exit code."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's ``KeyboardInterrupt`` so that the same clean-up runs."""
+
+
+WATCHDOG_S = 30
+"""After a stop, the process is ended by SIGALRM if its clean-up has not ended it by then."""
+
+
+def stopped_message(signum: int) -> str:
+    return f"stopped{' (terminated)' if signum == signal.SIGTERM else ''}; nothing half-written was kept"
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM and Ctrl-C: while an output folder is being written, its temporary files, part
+    folders, locks and encoders go at once and the process exits (``inflight``: raising there could
+    leave another thread waiting forever); otherwise stop as Ctrl-C does, by raising."""
+    signal.signal(signum, signal.SIG_IGN)  # one is enough: let the clean-up finish
+    if inflight.writing_now():
+        inflight.abandon()
+        os.write(2, (stopped_message(signum) + "\n").encode())
+        os._exit(128 + signum)
+    signal.alarm(WATCHDOG_S)
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+@contextmanager
+def _signals_stop() -> Iterator[None]:
+    """While the library runs, SIGTERM and Ctrl-C stop it cleanly (only the main thread can set it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return action()
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _leave_helpers(code: int) -> None:
+    """Exit at once if helper threads are still running after an interrupt: everything to clean
+    up has been, and one may wait forever on a lock the main thread held when interrupted (the
+    import lock, say); exiting normally would wait for it."""
+    main = threading.main_thread()
+    if threading.current_thread() is main and any(
+        thread.is_alive() and not thread.daemon for thread in threading.enumerate() if thread is not main
+    ):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def run(action: Callable[[], T]) -> T:
+    """Call the library; a project error becomes one message and its exit code; Ctrl-C (130) and
+    SIGTERM (143) one line; any other fault of the OS one message naming the file (exit 1)."""
+    try:
+        with _signals_stop():
+            return action()
     except AudioRoutineError as exc:
         typer.echo(error_message(exc), err=True)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        typer.echo("stopped; nothing half-written was kept", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        signum = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
+        typer.echo(stopped_message(signum), err=True)
+        _leave_helpers(128 + signum)
+        raise typer.Exit(128 + signum) from None
+    except OSError as exc:
+        typer.echo(f"error: {os_error_message(exc)}", err=True)
+        raise typer.Exit(1) from None
+
+
+def os_error_message(exc: OSError) -> str:
+    """An OS error as one line: what the system said, and about which file."""
+    names = [str(name) for name in (exc.filename, exc.filename2) if name is not None]
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{' -> '.join(names)}: {what}" if names else what
 
 
 def counted(n: int, noun: str) -> str:

@@ -4,18 +4,20 @@ when the parts cannot be spliced."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import inflight
 from ..constants import MP3_BITRATE, SAMPLE_RATE
 from ..errors import AudioError
+from ..outfiles import final_name, scratch_folder
 from ..timing import stage
 from .frames import SPLICE_RATES, CannotSplice
 from .layout import MAX_PARTS, plan
@@ -56,7 +58,8 @@ def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | No
     """Encode the routine to ``out`` (CBR, gapless header): up to ``parts`` encoders at once (one
     per usable core by default), long silences written as silent frames (``splice``).
 
-    Each part is mixed into a temporary PCM file beside ``out``, which ffmpeg reads as fast as a
+    Each part is mixed into a temporary PCM file in a folder of this build's own beside ``out``
+    (``outfiles.scratch_folder``: never through a link, removed at the end), which ffmpeg reads as fast as a
     file (through a pipe it encodes about a fifth slower); memory holds one block at a time. An
     encoder runs while the next part is mixed."""
     if splice and timeline.rate not in SPLICE_RATES:
@@ -69,9 +72,9 @@ def encode_routine(timeline: Timeline, mix: Mixer, out: Path, *, parts: int | No
     log.debug("%s: %d part(s) to encode, %d of %d samples; %d frames written as silence", out.name,
               encoding.parts, encoding.encoded, timeline.total, encoding.silent_frames)
     plain = len(layout) == 1 and not layout[0].gaps and not layout[0].then
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.stem}.") as tmp:
-        encoded = [out] if plain else [Path(tmp) / f"part{i}.mp3" for i in range(len(layout))]
-        _encode(layout, encoded, Path(tmp), mix, timeline.rate, bitrate, out)
+    with scratch_folder(out) as tmp:
+        encoded = [out] if plain else [tmp / f"part{i}.mp3" for i in range(len(layout))]
+        _encode(layout, encoded, tmp, mix, timeline.rate, bitrate, out)
         if plain:
             return encoding
         try:
@@ -98,6 +101,7 @@ def _encode(layout: Sequence[Part], targets: Sequence[Path], tmp: Path, mix: Mix
                     for block in mix(start, stop):
                         handle.write(block.tobytes())
             encoders.append(_start_encoder(pcm, target, rate, bitrate))
+            inflight.adopt_encoder(encoders[-1].pid)
         with stage("wait for the encoders"):
             for encoder in encoders:
                 _finish(encoder, out)
@@ -106,6 +110,7 @@ def _encode(layout: Sequence[Part], targets: Sequence[Path], tmp: Path, mix: Mix
             if encoder.poll() is None:
                 encoder.kill()
                 encoder.wait()
+            inflight.release_encoder(encoder.pid)
     samples = sum(part.samples for part in layout)
     log.debug("%s: %d samples (%.1f s) mixed and encoded by %d encoder(s) in %.2f s", out.name, samples,
               samples / rate, len(layout), time.perf_counter() - started)
@@ -128,8 +133,15 @@ def _start_encoder(pcm: Path, out: Path, rate: int, bitrate: str) -> subprocess.
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+WRITE_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EIO, errno.EFBIG)
+"""Faults of the file system that ffmpeg reports in the system's words: told as the OS error they are."""
+
+
 def _finish(encoder: subprocess.Popen, out: Path) -> None:
     _, stderr = encoder.communicate()
     if encoder.returncode != 0:
         message = stderr.decode(errors="replace").strip() or f"exit {encoder.returncode}"
-        raise AudioError(f"ffmpeg could not encode {out.name}: {message}")
+        for code in WRITE_FAULTS:
+            if os.strerror(code) in message:
+                raise OSError(code, os.strerror(code), str(out))
+        raise AudioError(f"ffmpeg could not encode {final_name(out)}: {message}")
