@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -55,21 +56,30 @@ def assert_refused(result, *words: str, out: Path | None = None):
         assert not out.exists() or not any(out.iterdir())
 
 
+# Runs the command and prints its peak memory: the command is forked from this small process, not
+# from pytest (a child's peak counts the pages of the process it was forked from).
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
 def run_process(*args: str, cwd: Path) -> tuple[int, str, int]:
     """Run the real CLI in a process of its own; its exit code, standard error and peak memory (kB).
     A process still running after 120 s (a hang, not a slow machine) is killed."""
     err = cwd / "stderr.txt"
     with err.open("wb") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "audioroutine", *args], cwd=cwd, stdout=subprocess.DEVNULL,
-                                stderr=stderr)
-        timer = threading.Timer(120, proc.kill)
+        proc = subprocess.Popen([sys.executable, "-c", _MEASURE, sys.executable, "-m", "audioroutine", *args],
+                                cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, start_new_session=True)
+        timer = threading.Timer(120, lambda: os.killpg(proc.pid, signal.SIGKILL))
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            out, _ = proc.communicate()
         finally:
             timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, err.read_text(encoding="utf-8", errors="replace"), usage.ru_maxrss
+    return proc.returncode, err.read_text(encoding="utf-8", errors="replace"), int(out.split()[-1])
 
 
 # ---------------------------------------------------------------------------- 13: alias bombs, size
