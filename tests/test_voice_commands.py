@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from audioroutine import BuildOptions, build
 from audioroutine.cache import ClipCache, clip_key
 from audioroutine.cli import app
 from audioroutine.engines.piper_engine import PiperEngine
@@ -43,7 +44,7 @@ def wav_samples(path: Path) -> np.ndarray:
         return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
 
 
-def test_retake_writes_a_new_take_and_keeps_it_only_when_told(write_routine, private_cache, build_piper, tmp_path):
+def test_retake_writes_a_new_take_and_keeps_it_only_when_told(write_routine, private_cache, tmp_path):
     routine = write_routine(TINY)
     cache = private_cache(routine)
     clip = clip_file(cache, FIRST)
@@ -57,14 +58,17 @@ def test_retake_writes_a_new_take_and_keeps_it_only_when_told(write_routine, pri
     assert take.is_file() and clip.read_bytes() == first  # "no": the cached take stays
     assert not np.array_equal(wav_samples(take), wav_samples(clip))  # a new take is a different render
 
-    before = build_piper(routine, out=tmp_path / "before")[0].mp3.read_bytes()
+    def build_with(out: str):
+        return build([str(routine)], BuildOptions(engine="piper", cache_dir=cache, out=tmp_path / out))[0]
+
+    before = build_with("before").mp3.read_bytes()
     kept = runner.invoke(app, args, input="y\n")
     assert kept.exit_code == 0, kept.output
     assert "kept: the next build uses it" in kept.stdout
     assert clip.read_bytes() != first
     assert np.array_equal(wav_samples(take), wav_samples(clip))  # the take heard is the take kept
 
-    built = build_piper(routine, out=tmp_path / "after", cache_dir=cache)[0]
+    built = build_with("after")
     assert built.synthesized == 0 and built.mp3.read_bytes() != before
 
 
