@@ -57,6 +57,8 @@ def test_retake_writes_a_new_take_and_keeps_it_only_when_told(write_routine, pri
     assert "keep the new take? [y/N]" in refused.stdout and str(take) in refused.stdout
     assert take.is_file() and clip.read_bytes() == first  # "no": the cached take stays
     assert not np.array_equal(wav_samples(take), wav_samples(clip))  # a new take is a different render
+    unanswered = runner.invoke(app, args, input="")  # no answer at all (end of input): as "no"
+    assert unanswered.exit_code == 0 and "not kept" in unanswered.stdout and clip.read_bytes() == first
 
     def build_with(out: str):
         return build([str(routine)], BuildOptions(engine="piper", cache_dir=cache, out=tmp_path / out))[0]

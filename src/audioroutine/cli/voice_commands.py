@@ -84,7 +84,11 @@ def retake_command(
 
     def ask(take, path: Path) -> bool:
         typer.echo(f"new take of {take.text!r}: {path}")
-        kept = yes or typer.confirm("keep the new take?", default=False)
+        try:
+            kept = yes or typer.confirm("keep the new take?", default=False)
+        except typer.Abort:  # no answer (end of input): as "no"
+            typer.echo("")
+            kept = False
         typer.echo("  kept: the next build uses it" if kept else "  not kept: the cached take stays")
         return kept
 
