@@ -15,11 +15,13 @@ from .base import Engine, Synthesized
 log = logging.getLogger(__name__)
 
 SENTENCE_GAP_S = 0.25
-NOISE_SCALE = 0.667
+NOISE_SCALE = 0.333
 """Piper's generator noise (``SynthesisConfig.noise_scale``): how much each render varies in tone.
-Chosen by measuring how often a speech recognizer mishears renders (bench/clarity.py)."""
-NOISE_W = 0.8
-"""Piper's phoneme-length noise (``SynthesisConfig.noise_w_scale``): how much each render varies in rhythm."""
+Half the Joe voice's own 0.667: measured with bench/clarity.py, fewer renders are misheard, and
+fewer are worse than the phrase's best take (bench/README.md)."""
+NOISE_W = 0.4
+"""Piper's phoneme-length noise (``SynthesisConfig.noise_w_scale``): how much each render varies in
+rhythm (the voice's own: 0.8)."""
 
 
 def default_voice_path() -> Path:
