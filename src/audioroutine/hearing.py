@@ -114,7 +114,7 @@ class Recognizer:
         except ImportError:
             raise RecognizerMissing("the speech recognizer for checking is not installed",
                                     hint=INSTALL) from None
-        self._decoder = Decoder(samprate=RATE, logfn=os.devnull)
+        self._decoder = Decoder(samprate=RATE, logfn=os.devnull, cmn="batch")  # each clip on its own
 
     def transcribe(self, samples: np.ndarray, rate: int) -> str:
         """What the recognizer hears in a mono int16 clip (the same clip is always heard the same)."""
