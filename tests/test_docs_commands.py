@@ -21,6 +21,7 @@ import pytest
 import typer
 
 from audioroutine.cli import app
+from audioroutine.hearing import recognizer_installed
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
@@ -125,6 +126,8 @@ def test_documented_command_works(workdir, where, command):
     """The command, run as written in a shell (the offline voice stands in for ``auto``), exits 0
     and says no traceback."""
     root, env = workdir
+    if re.match(r"audioroutine check\b", command) and not recognizer_installed():
+        pytest.skip("the check extra (pocketsphinx) is not installed")
     done = subprocess.run(["bash", "-c", command], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{where}: `{command}` exited {done.returncode}:\n{done.stderr}{done.stdout}"
     assert "Traceback" not in done.stderr + done.stdout

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-HEAVY = ("numpy", "onnxruntime", "mutagen", "PIL")
-"""Loaded only when audio is made: the mix, the voice, the tags, the cover."""
+HEAVY = ("numpy", "onnxruntime", "mutagen", "PIL", "pocketsphinx")
+"""Loaded only when audio is made: the mix, the voice, the tags, the cover (and the recognizer, when heard)."""
 
 
 def loaded_after(tmp_path: Path, *args: str) -> set[str]:
@@ -33,7 +33,8 @@ def loaded_after(tmp_path: Path, *args: str) -> set[str]:
     return set(done.stdout.split())
 
 
-@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["share", "--help"], ["engines"]])
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["share", "--help"], ["retake", "--help"],
+                                  ["check", "--help"], ["engines"]])
 def test_help_and_engines_load_no_audio_library(tmp_path, args):
     assert loaded_after(tmp_path, *args) == set()
 

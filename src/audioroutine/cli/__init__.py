@@ -1,6 +1,6 @@
 """The ``audioroutine`` command: parse options, call the library, turn errors into messages.
 
-The commands live in ``commands`` and ``cache_commands``, their shared options in ``params``,
+The commands live in ``commands``, ``cache_commands`` and ``voice_commands``, their shared options in ``params``,
 what they print in ``report``; this module puts them together under one app.
 """
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import cache_commands, commands
+from . import cache_commands, commands, voice_commands
 from .report import configure_logging
 
 __all__ = ["app", "main"]
@@ -39,6 +39,8 @@ app.command("list")(commands.list_command)
 app.command("validate")(commands.validate_command)
 app.command("engines")(commands.engines_command)
 app.command("share")(commands.share_command)
+app.command("retake")(voice_commands.retake_command)
+app.command("check")(voice_commands.check_command)
 cache_app.command("info")(cache_commands.cache_info)
 cache_app.command("clear")(cache_commands.cache_clear)
 cache_app.command("prune")(cache_commands.cache_prune)

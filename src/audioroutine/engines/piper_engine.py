@@ -15,6 +15,13 @@ from .base import Engine, Synthesized
 log = logging.getLogger(__name__)
 
 SENTENCE_GAP_S = 0.25
+NOISE_SCALE = 0.333
+"""Piper's generator noise (``SynthesisConfig.noise_scale``): how much each render varies in tone.
+Half the Joe voice's own 0.667: measured with bench/clarity.py, fewer renders are misheard, and
+fewer are worse than the phrase's best take (bench/README.md)."""
+NOISE_W = 0.4
+"""Piper's phoneme-length noise (``SynthesisConfig.noise_w_scale``): how much each render varies in
+rhythm (the voice's own: 0.8)."""
 
 
 def default_voice_path() -> Path:
@@ -33,10 +40,13 @@ class PiperEngine(Engine):
     OFFLINE = True
     VOICE = "a Piper voice file (.onnx, with its .onnx.json beside it)"
 
-    def __init__(self, voice_path: Path | str | None = None, lang: str = "en", slow: bool = False) -> None:
+    def __init__(self, voice_path: Path | str | None = None, lang: str = "en", slow: bool = False, *,
+                 noise_scale: float = NOISE_SCALE, noise_w: float = NOISE_W) -> None:
         self._asked = Path(voice_path) if voice_path is not None else None
         self.lang = lang
         self.slow = slow
+        self.noise_scale = noise_scale
+        self.noise_w = noise_w
         self.workers = max(1, min(2, os.cpu_count() or 1))
         self._config: dict | None = None
         self._voice = None
@@ -86,6 +96,7 @@ class PiperEngine(Engine):
             "model_size": str(self.path.stat().st_size),
             "lang": self.lang,
             "speed": "slow" if self.slow else "normal",
+            "noise": f"{self.noise_scale:g}/{self.noise_w:g}",
         }
 
     @property
@@ -124,7 +135,8 @@ class PiperEngine(Engine):
         from piper.config import SynthesisConfig
 
         voice = self._load()
-        config = SynthesisConfig(length_scale=1.2 if self.slow else None)
+        config = SynthesisConfig(length_scale=1.2 if self.slow else None, noise_scale=self.noise_scale,
+                                 noise_w_scale=self.noise_w)
         rate = voice.config.sample_rate
         gap = np.zeros(int(SENTENCE_GAP_S * rate), dtype=np.int16)
         parts: list[np.ndarray] = []
