@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audioroutine import BuildOptions, build
-from audioroutine.cache import ClipCache
+from audioroutine.cache import NOTE_FIELDS, ClipCache
 from audioroutine.cli import app
 from audioroutine.clips import LEAD_MARGIN_S, TAIL_MARGIN_S
 from audioroutine.engines.gtts_answer import BadAnswer, audio_of, check_frames, check_sound
@@ -362,7 +362,7 @@ def test_real_speech_never_trips_the_checks(speak, tiny, clip_cache):
     notes = [json.loads(p.read_text(encoding="utf-8")) for p in (clip_cache / "clips").glob("*/*.json")]
     cache, checked = ClipCache(clip_cache), 0
     for note in (n for n in notes if n.get("engine") == "piper"):
-        identity = {k: v for k, v in note.items() if k not in ("text", "preparation", "true_peak_db", "cells")}
+        identity = {k: v for k, v in note.items() if k not in NOTE_FIELDS}
         samples = cache.get(identity, note["text"])
         if samples is not None:
             check_sound(samples, SAMPLE_RATE, note["text"])
