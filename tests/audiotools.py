@@ -81,3 +81,23 @@ def quiet_regions(cue_sheet: dict, kinds: tuple[str, ...] = ("hold", "rest", "se
         for a, b in zip(edges[::2], edges[1::2], strict=True):
             if b - a > 0.1:
                 yield cue, a, b
+
+
+def tiny_routine(title: str) -> str:
+    """A routine file's text with a cue of most kinds (intro, instruction, hold with a countdown,
+    counted reps, rest) that builds in a second or two; ``title`` keeps each test file's intro its own."""
+    return f"""\
+title: {title}
+settings:
+  countdown: 2
+  rest: 2s
+  callouts: false
+exercises:
+  - name: Wall stretch
+    instructions:
+      - Face the wall.
+    hold: 4s
+  - name: Heel drops
+    reps: 2
+    rep_time: 1s
+"""

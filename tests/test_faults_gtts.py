@@ -38,24 +38,10 @@ from audioroutine.engines.table import make_engine
 from audioroutine.errors import EngineError
 from audioroutine.planning import plan_routines
 from audioroutine.timeline import SAMPLE_RATE
-from audiotools import decode, rms_dbfs, span
+from audiotools import decode, rms_dbfs, span, tiny_routine
 from fake_google import MISCHIEF, FakeGoogle, frame_ends, running, tone_mp3, tone_seconds, without_proxies
 
-TINY = """\
-title: Tiny gTTS faults
-settings:
-  countdown: 2
-  rest: 2s
-  callouts: false
-exercises:
-  - name: Wall stretch
-    instructions:
-      - Face the wall.
-    hold: 4s
-  - name: Heel drops
-    reps: 2
-    rep_time: 1s
-"""
+TINY = tiny_routine("Tiny gTTS faults")
 BAD_AUDIO = ["silent", "short", "truncated", "cut", "garbled"]
 """Answers that are 200 and carry audio, of a kind that must never be cached."""
 REASONS = {

@@ -24,23 +24,9 @@ from typer.testing import CliRunner
 
 from audioroutine import Overrides
 from audioroutine.cli import app
-from audiotools import decode, sheet
+from audiotools import decode, sheet, tiny_routine
 
-TINY = """\
-title: Tiny outputs check
-settings:
-  countdown: 2
-  rest: 2s
-  callouts: false
-exercises:
-  - name: Wall stretch
-    instructions:
-      - Face the wall.
-    hold: 4s
-  - name: Heel drops
-    reps: 2
-    rep_time: 1s
-"""
+TINY = tiny_routine("Tiny outputs check")
 
 LONGER = """\
 title: Longer outputs check

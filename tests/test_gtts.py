@@ -23,24 +23,10 @@ from audioroutine.errors import EngineError
 from audioroutine.planning import plan_routines
 from audioroutine.templates import builtin_templates_dir
 from audioroutine.timeline import SAMPLE_RATE
-from audiotools import decode, rms_dbfs, sheet, span
+from audiotools import decode, rms_dbfs, sheet, span, tiny_routine
 from fake_google import LEAD_S, RPC_PATH, FakeGoogle, running, tone_seconds, without_proxies
 
-TINY = """\
-title: Tiny gTTS check
-settings:
-  countdown: 2
-  rest: 2s
-  callouts: false
-exercises:
-  - name: Wall stretch
-    instructions:
-      - Face the wall.
-    hold: 4s
-  - name: Heel drops
-    reps: 2
-    rep_time: 1s
-"""
+TINY = tiny_routine("Tiny gTTS check")
 
 MARGINS_S = LEAD_MARGIN_S + TAIL_MARGIN_S
 """What the engine's trimming keeps of the silence around the words."""
