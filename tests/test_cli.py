@@ -133,10 +133,11 @@ def test_cache_info_clear_and_prune(tmp_path, private_cache, monkeypatch):
     stale = ClipCache(cache)._path(clip_key(identity, note["text"]))
     monkeypatch.undo()
     assert stale.is_file() and ClipCache(cache).has(identity, note["text"])
-    pruned = runner.invoke(app, ["cache", "prune", "--cache-dir", str(cache)])
+    pruned = runner.invoke(app, ["cache", "prune", "--yes", "--cache-dir", str(cache)])
     assert pruned.exit_code == 0, pruned.output
     assert not stale.exists() and ClipCache(cache).has(identity, note["text"])
-    assert pruned.stdout.startswith("removed ") and not pruned.stdout.startswith("removed 0 ")
+    done = pruned.stdout.splitlines()[-1]
+    assert done.startswith("removed ") and not done.startswith("removed 0 ")
     after = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)])
     assert int(after.stdout.splitlines()[1].split()[0]) >= clips - 2  # at most the two replaced phrases go
     again = build(["example-calf-care"], BuildOptions(engine="piper", out=tmp_path / "o3", cache_dir=cache))

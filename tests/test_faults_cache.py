@@ -185,7 +185,7 @@ def test_cache_commands_survive_damaged_entries(tiny, tmp_path, private_cache, i
     monkeypatch.chdir(tiny.parent)  # the routine in ./routines: its words are used, and stay
     (tiny.parent / "routines").mkdir()
     tiny.rename(tiny.parent / "routines" / tiny.name)
-    pruned = runner.invoke(app, ["cache", "prune", "--cache-dir", str(cache)])
+    pruned = runner.invoke(app, ["cache", "prune", "--yes", "--cache-dir", str(cache)])
     assert pruned.exit_code == 0, pruned.output
     assert not wav.exists() and not wav.with_suffix(".json").exists()
     assert not other.with_suffix(".json").exists() and no_temporaries(cache)
@@ -276,7 +276,8 @@ def test_read_only_cache(tiny, tmp_path, private_cache, identity):
         assert "Traceback" not in result.output
         assert_whole(tmp_path / "out")
         for command in ("clear", "prune"):
-            refused = runner.invoke(app, ["cache", command, "--cache-dir", str(ro)])
+            yes = ["--yes"] if command == "prune" else []
+            refused = runner.invoke(app, ["cache", command, "--cache-dir", str(ro), *yes])
             assert refused.exit_code == 1 and "Traceback" not in refused.output
             assert refused.stderr.startswith(f"error: cannot {command} the clip cache {ro}: it is on a read-only")
     assert sorted(p.relative_to(cache) for p in cache.rglob("*")) == before  # nothing written
@@ -342,7 +343,7 @@ def test_a_write_killed_midway_leaves_only_a_temporary_file_that_is_swept(cleane
                              __import__("audioroutine.clips").clips.clip_stats(np.ones(441, np.int16)))
     else:
         monkeypatch.chdir(tmp_path)
-        assert runner.invoke(app, ["cache", "prune", "--cache-dir", str(cache)]).exit_code == 0
+        assert runner.invoke(app, ["cache", "prune", "--yes", "--cache-dir", str(cache)]).exit_code == 0
     assert no_temporaries(cache)
 
 

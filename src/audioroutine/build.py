@@ -28,6 +28,7 @@ from .options import BuildOptions
 from .outfiles import discard, empty_temporary, replace_all, tidy, writing
 from .outfolder import check_folder, check_writable, output_errors
 from .planning import Plan, plan_routines
+from .preview import first_part
 from .sidecars import SIDECARS, write_text_files
 from .synthesis import Mix, Progress, missing_phrases, mix_for, synthesize_missing
 from .tags import artist_for
@@ -74,6 +75,8 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
         "audio": [SAMPLE_RATE, MP3_BITRATE, TARGET_LUFS, CLIP_LUFS, PEAK_LIMIT_DBTP, PREPARATION],
         "tags": [options.artist, options.album, EXPORT_VERSION],
     }
+    if plan.output.key() is not None:  # a variant or a preview (the routine's own file: as it was)
+        parts["output"] = plan.output.key()
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -110,7 +113,8 @@ def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str)
     out = Path(options.out)
     mp3 = out / f"{plan.slug}.mp3"
     sheet_path = out / f"{plan.slug}.json"
-    sheet = cue_sheet(plan.loaded, timeline, engine, fp, Loudness(TARGET_LUFS, round(mix.gain_db, 2)))
+    sheet = cue_sheet(plan.loaded, timeline, engine, fp, Loudness(TARGET_LUFS, round(mix.gain_db, 2)),
+                      name=plan.slug, title=plan.title)
     tmp_mp3 = empty_temporary(mp3)
     written: list[tuple[Path, Path]] = []
     helper = ThreadPoolExecutor(max_workers=1)
@@ -232,11 +236,12 @@ def build_plans(
                 stale.append((plan, fp))
         if stale:
             check_writable(out)
-        missing = missing_phrases([plan for plan, _ in stale], engine, cache)
-    logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
-                len(stale), len(plans) - len(stale), len(missing))
     try:
         with stage("speak missing phrases"):
+            stale = [(first_part(plan, engine, cache), fp) for plan, fp in stale]  # --first: speaks its part
+            missing = missing_phrases([plan for plan, _ in stale], engine, cache)
+            logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
+                        len(stale), len(plans) - len(stale), len(missing))
             synthesize_missing(missing, engine, cache, progress)
     except ServiceFailed as exc:
         if choice.fallback is None:

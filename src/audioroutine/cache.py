@@ -214,7 +214,7 @@ class ClipCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not self._swept:
             self._swept = True
-            clipfiles.sweep(self._folders())
+            clipfiles.sweep(self.folders())
         note = {**identity, "text": text, "preparation": PREPARATION, "true_peak_db": stats.true_peak_db,
                 "cells": [float(f"{c:.4g}") for c in stats.cells]}
         clipfiles.write_clip(path, samples, note)
@@ -222,18 +222,18 @@ class ClipCache:
 
     # ------------------------------------------------------------------------ looking after it
 
-    def _folders(self) -> list[Path]:
+    def folders(self) -> list[Path]:
         try:
             return [p for p in self.clips_dir.iterdir() if p.is_dir() and not p.is_symlink()]
         except OSError:
             return []
 
     def _clip_files(self) -> Iterable[Path]:
-        return (p for folder in self._folders() for p in folder.glob("*.wav"))
+        return (p for folder in self.folders() for p in folder.glob("*.wav"))
 
     def info(self) -> CacheInfo:
         clips, size = 0, 0
-        for folder in self._folders():
+        for folder in self.folders():
             for path in folder.iterdir():
                 with suppress(OSError):
                     size += path.lstat().st_size
@@ -249,27 +249,3 @@ class ClipCache:
         except OSError as exc:
             raise CacheError(f"cannot clear the clip cache {self.root}: {clipfiles.describe(exc, self.root)}") from exc
         return before
-
-    def prune(self, used_texts: set[str], keep_engines: frozenset[str] = frozenset({"chime"})) -> CacheInfo:
-        """Remove clips whose words no routine speaks any more (in any voice), clips prepared by an
-        earlier version (never read again), damaged clips, notes without a clip, and what killed
-        builds left (temporary files); returns what went. Current clips of ``keep_engines`` (the
-        chimes) always stay."""
-
-        def keep(wav: Path) -> bool:
-            note = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
-            identity = {k: v for k, v in note.items() if k not in NOTE_FIELDS}
-            if wav.stem != clip_key(identity, note["text"]):
-                return False
-            clipfiles.check_wav(wav, clipfiles.read_note(wav.with_suffix(".json"), identity, note["text"], PREPARATION))
-            return note["text"] in used_texts or note.get("engine") in keep_engines
-
-        removed, size = 0, 0
-        try:
-            for folder in self._folders():
-                clipfiles.sweep([folder])
-                gone, freed = clipfiles.prune_folder(folder, keep)
-                removed, size = removed + gone, size + freed
-        except OSError as exc:
-            raise CacheError(f"cannot prune the clip cache {self.root}: {clipfiles.describe(exc, self.root)}") from exc
-        return CacheInfo(self.root, removed, size)

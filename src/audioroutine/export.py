@@ -40,13 +40,14 @@ def _cue(event: Event, rate: int) -> Cue:
 
 
 def cue_sheet(loaded: LoadedRoutine, timeline: Timeline, engine: Engine, fingerprint: str,
-              loudness: Loudness) -> CueSheet:
-    """The routine's timeline written out in seconds, with what it was made from and with."""
+              loudness: Loudness, *, name: str | None = None, title: str | None = None) -> CueSheet:
+    """The routine's timeline written out in seconds, with what it was made from and with; ``name``
+    and ``title`` those of a variant or a preview (``variants``), when it is one."""
     routine = loaded.routine
     rate = timeline.rate
     return CueSheet(
-        routine=loaded.slug,
-        title=routine.title,
+        routine=name or loaded.slug,
+        title=title or routine.title,
         description=routine.description,
         when=routine.when,
         source=Source(**routine.source.model_dump()) if routine.source else None,

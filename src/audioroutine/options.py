@@ -32,6 +32,12 @@ class BuildOptions:
     overrides: Overrides = field(default_factory=Overrides)
     artist: str | None = None
     album: str | None = None
+    name: str | None = None
+    """A variant's name: the routine is written as ``<slug>-<name>.mp3``, beside its own file."""
+    only: tuple[str, ...] = ()
+    """A preview of these exercises (ids) only, written as ``<slug>.preview.mp3``."""
+    first: str | float | None = None
+    """A preview of the routine's first minutes (``2m``), written as ``<slug>.preview.mp3``."""
 
     def __post_init__(self) -> None:
         """A value given but empty is refused, naming its option, never taken as "not given"."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chimes import chime_length
@@ -17,6 +17,7 @@ from .routine_files import available_routines, find_routine
 from .script import Script, render_script
 from .templates import CueTemplates
 from .timeline import build_timeline
+from .variants import Output
 
 __all__ = ["CHARS_PER_SECOND", "Plan", "estimate_samples", "plan_routine", "plan_routines"]
 
@@ -29,10 +30,18 @@ class Plan:
     loaded: LoadedRoutine
     templates: CueTemplates
     script: Script
+    output: Output = field(default_factory=Output)
+    """Which file is written, and what of the routine goes in it (``variants``)."""
 
     @property
     def slug(self) -> str:
-        return self.loaded.slug
+        """The name of the files written: the routine's slug, or its variant's or preview's name."""
+        return self.output.stem(self.loaded.slug)
+
+    @property
+    def title(self) -> str:
+        """The title tag: the routine's title, and what this file is when not the routine itself."""
+        return self.output.title(self.loaded.routine)
 
 
 def estimate_samples(text: str) -> int:
@@ -67,6 +76,7 @@ def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:
 def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
     """Load, validate and render every routine before any audio work: bad input stops it all."""
     overrides = options.routine_overrides()
+    output = Output.of(options.name, options.only, options.first)
     if not names:
         raise InputError(f"name at least one routine, or use {option('all')}")
     loaded = [load_routine(find_routine(name), overrides) for name in names]
@@ -76,19 +86,20 @@ def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
         if lang not in templates:
             templates[lang] = CueTemplates(lang, options.templates)
             templates[lang].check()
-    check_output_names(loaded)
-    return [plan_routine(routine, templates[routine.routine.settings.lang]) for routine in loaded]
+    check_output_names(loaded, output)
+    return [output.apply(plan_routine(routine, templates[routine.routine.settings.lang])) for routine in loaded]
 
 
-def check_output_names(loaded: Sequence[LoadedRoutine]) -> None:
+def check_output_names(loaded: Sequence[LoadedRoutine], output: Output | None = None) -> None:
     """Two routine files that give one output name (``a/calf.yaml`` and ``b/Calf.yaml``, or names
     of only emoji or punctuation) would overwrite each other: stop before any audio work."""
     seen: dict[str, LoadedRoutine] = {}
+    stem = (output or Output()).stem
     for routine in loaded:
         first = seen.setdefault(routine.slug, routine)
         if Path(first.path).resolve() != Path(routine.path).resolve():
             raise InputError(
-                f"{first.path} and {routine.path} would both be written as {routine.slug}.mp3",
+                f"{first.path} and {routine.path} would both be written as {stem(routine.slug)}.mp3",
                 hint="rename one of the files, or build them separately",
             )
 

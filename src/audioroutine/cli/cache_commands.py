@@ -1,11 +1,15 @@
 """The ``cache`` commands: where the clip cache is, clearing it, pruning what no routine says."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: typer reads these signatures (see commands.py).
+
+import sys
+from typing import Annotated
 
 import typer
 
+from ..printable import for_terminal
 from .params import CacheOpt, TemplatesOpt, build_options
-from .report import run, size
+from .report import counted, run, size
 
 
 def cache_info(cache_dir: CacheOpt = None) -> None:
@@ -30,14 +34,21 @@ def cache_clear(cache_dir: CacheOpt = None) -> None:
     typer.echo(f"removed {removed.clips} clips, {size(removed.bytes)}")
 
 
-def cache_prune(cache_dir: CacheOpt = None, templates: TemplatesOpt = None) -> None:
+def cache_prune(
+    cache_dir: CacheOpt = None,
+    templates: TemplatesOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove them without asking.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
+) -> None:
     """Remove cached clips that no routine in ./routines speaks any more, damaged clips, and
-    what killed builds left behind.
+    what killed builds left behind. What would go is listed first, and you are asked: a phrase
+    removed is spoken again next time, as a new take.
 
-    Example: audioroutine cache prune
+    Example: audioroutine cache prune --dry-run
     """
     from ..cache import ClipCache
     from ..planning import all_routine_names, plan_routines
+    from ..pruning import prune, unused_clips
 
     def used() -> set[str]:
         texts: set[str] = set()
@@ -46,5 +57,27 @@ def cache_prune(cache_dir: CacheOpt = None, templates: TemplatesOpt = None) -> N
         return texts
 
     texts = run(used)
-    removed = run(lambda: ClipCache(cache_dir).prune(texts))
-    typer.echo(f"removed {removed.clips} clips no routine uses, {size(removed.bytes)}")
+    cache = ClipCache(cache_dir)
+    unused = run(lambda: unused_clips(cache, texts))
+    if not unused:
+        typer.echo("nothing to remove: every clip is said by a routine in ./routines")
+        if not dry_run:  # what killed processes left holds no take: swept without asking
+            run(lambda: prune(cache, texts, only=()))
+        return
+    typer.echo(f"{counted(len(unused), 'clip')} to remove, {size(sum(u.size for u in unused))}:")
+    for clip in unused:
+        words = for_terminal(repr(clip.text)) if clip.text is not None else clip.path.name
+        typer.echo(f"  {words}  ({clip.voice or 'unknown voice'}): {clip.why}")
+    if dry_run:
+        typer.echo("dry run: nothing removed")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            typer.echo("error: cache prune asks before removing clips, and there is no terminal to ask on\n"
+                       "  hint: add --yes to remove them, or --dry-run to only list them", err=True)
+            raise typer.Exit(2)
+        if not typer.confirm("Remove them? Each is spoken again, as a new take, when next needed", default=False):
+            typer.echo("nothing removed")
+            return
+    removed = run(lambda: prune(cache, texts, only=[u.path for u in unused]))
+    typer.echo(f"removed {counted(removed.clips, 'clip')} no routine uses, {size(removed.bytes)}")

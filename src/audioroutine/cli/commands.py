@@ -64,16 +64,28 @@ def build_command(
                                               show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.",
                                                rich_help_panel=OUTPUT_PANEL)] = False,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="Write a variant beside the routine's own file: --name 45s writes <routine>-45s.mp3.",
+        show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="A preview of one exercise (its id; repeatable), as <routine>.preview.mp3.",
+        show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
+    first: Annotated[str | None, typer.Option(
+        "--first", help="A preview of the first minutes, e.g. 2m, as <routine>.preview.mp3.",
+        show_default=False, rich_help_panel=OUTPUT_PANEL)] = None,
     *,
     options: "BuildOptions",
 ) -> None:
     """Build routines into MP3s (and cue sheets) in the output folder.
 
     Example: audioroutine build example-calf-care --hold 45s --engine piper
+
+    Example: audioroutine build example-calf-care --only heel-drops
     """
     from ..build import build
 
-    options = dataclasses.replace(options, out=out, force=force, artist=artist, album=album)
+    options = dataclasses.replace(options, out=out, force=force, artist=artist, album=album, name=name,
+                                  only=tuple(only or ()), first=first)
     names = _names(routines, all_)
     with progress_bar() as progress:
         results = run(lambda: build(names, options, log=_log, progress=progress))

@@ -80,6 +80,11 @@ class Engine(ABC):
         """Whether the engine's service answers now, and what was seen (asks the network, if any)."""
         return True, f"{self.NAME} needs no network"
 
+    def reach(self) -> str | None:
+        """Why the engine's service cannot be reached now (a quick probe of the network, for
+        ``engines``); ``None`` when it can, or when the engine needs no network."""
+        return None
+
     @abstractmethod
     def identity(self) -> dict[str, str]:
         """Everything that changes how a phrase sounds: the clip cache's key besides the text."""

@@ -142,6 +142,11 @@ class GTTSEngine(Engine):
     def answers(self) -> tuple[bool, str]:
         return service_answers(self.tld)
 
+    def reach(self) -> str | None:
+        from .reach import unreachable
+
+        return unreachable(service_url(self.tld))
+
     def identity(self) -> dict[str, str]:
         return {"engine": self.name, "voice": self.voice, "lang": self.lang, "tld": self.tld,
                 "speed": "slow" if self.slow else "normal"}

@@ -43,15 +43,22 @@ def make_engine(name: str, *, voice: str | Path | None = None, lang: str = "en",
     return engine
 
 
-def describe_engines(lang: str = "en", tld: str = "com", voice: str | Path | None = None) -> list[dict[str, str]]:
+def describe_engines(lang: str = "en", tld: str = "com", voice: str | Path | None = None,
+                     probe: bool = True) -> list[dict[str, str]]:
     """What each engine would be here: available or not, its voice, and why. The voice goes to
-    the engines it belongs to; no network is asked."""
+    the engines it belongs to. With ``probe``, an engine that needs the network is available only
+    if its service can be reached now (a quick probe: ``Engine.reach``)."""
     rows: list[dict[str, str]] = []
     for name, cls in ENGINES.items():
         mine = voice if voice is not None and owner_of(voice) is cls else None
         try:
             engine = make_engine(name, voice=mine, lang=lang, tld=tld)
             detail = str(getattr(engine, "path", "")) or ""
+            if probe and not engine.OFFLINE:
+                why = engine.reach()
+                if why is not None:
+                    raise EngineUnavailable(why)
+                detail = "reachable now"
             rows.append({"engine": name, "available": "yes", "voice": engine.voice, "detail": detail})
         except (EngineUnavailable, InputError) as exc:
             rows.append({"engine": name, "available": "no", "voice": "-", "detail": str(exc).split("\n")[0]})
