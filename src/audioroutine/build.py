@@ -29,7 +29,7 @@ from .outfiles import discard, empty_temporary, replace_all, tidy, writing
 from .outfolder import check_folder, check_writable, output_errors
 from .planning import Plan, plan_routines
 from .sidecars import SIDECARS, write_text_files
-from .synthesis import Mix, Progress, missing_phrases, mix_for, synthesize_missing
+from .synthesis import Mix, Progress, missing_phrases, mix_for, speak_intros, synthesize_missing
 from .tags import artist_for
 from .timing import stage
 
@@ -238,6 +238,7 @@ def build_plans(
     try:
         with stage("speak missing phrases"):
             synthesize_missing(missing, engine, cache, progress)
+            missing += speak_intros([plan for plan, _ in stale], engine, cache)
     except ServiceFailed as exc:
         if choice.fallback is None:
             raise

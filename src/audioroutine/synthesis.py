@@ -50,14 +50,24 @@ def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> 
     return list(missing)
 
 
-def speak_plans(plans: Sequence[Plan], engine: Engine, cache: ClipCache, progress: Progress | None = None) -> list[str]:
-    """Speak into the cache every phrase the plans' builds will say, the intros saying the real
-    lengths (``announce``); returns those phrases, in order of first use."""
-    for _ in range(MAX_ROUNDS):  # the phrases, then the intros saying the length they make
+def speak_intros(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
+    """Once every other phrase is spoken, speak the intros that say the lengths those phrases make
+    (``announce``: the intro's own length may move the total, so a few rounds); returns them."""
+    spoken: list[str] = []
+    for _ in range(MAX_ROUNDS):
         missing = missing_phrases(plans, engine, cache)
         if not missing:
             break
-        synthesize_missing(missing, engine, cache, progress)
+        synthesize_missing(missing, engine, cache)
+        spoken += missing
+    return spoken
+
+
+def speak_plans(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
+    """Speak into the cache every phrase the plans' builds will say, the intros saying the real
+    lengths (``announce``); returns those phrases, in order of first use."""
+    synthesize_missing(missing_phrases(plans, engine, cache), engine, cache)
+    speak_intros(plans, engine, cache)
     identity = engine.identity()
     said = [plan.settle(lambda text: cache.length(identity, text) or 0, check=False).script for plan in plans]
     return list(dict.fromkeys(text for script in said for text in script.phrases()))
