@@ -15,6 +15,7 @@ from audioroutine import BuildOptions
 from audioroutine.announce import minute_start, settle
 from audioroutine.cache import ClipCache
 from audioroutine.cli import app
+from audioroutine.cuesheet import CueSheet
 from audioroutine.durations import mmss, spoken_minutes, whole_seconds
 from audioroutine.model import Routine
 from audioroutine.planning import estimate_samples, plan_routines
@@ -153,10 +154,9 @@ def test_a_build_says_and_shows_its_real_length(write_routine, speak, build_pipe
     assert f"Total length: {shown}" in (out / "routine.txt").read_text()
     assert f"Length: {shown}" in str(ID3(out / "routine.mp3").getall("COMM"))
 
-    from audioroutine.cuesheet import CueSheet
-
     assert cover_caption(CueSheet.from_json((out / "routine.json").read_text())).startswith(shown)
-    shared = CliRunner().invoke(app, ["share", str(path), "--title", "Runs", "--engine", "piper", "--out", str(tmp_path / "share")])
+    shared = CliRunner().invoke(app, ["share", str(path), "--title", "Runs", "--engine", "piper",
+                                      "--out", str(tmp_path / "share")])
     assert shared.exit_code == 0, shared.output
     page = next((tmp_path / "share").rglob("index.html")).read_text()
     assert f"{shown} · 1 exercise" in page
