@@ -14,7 +14,7 @@ from audioroutine import BuildOptions, Overrides, build
 from audioroutine.cache import ClipCache
 from audioroutine.engines import Engine, resolve_engine
 from audioroutine.planning import plan_routines
-from audioroutine.synthesis import missing_phrases, synthesize_missing
+from audioroutine.synthesis import speak_plans
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,9 +66,7 @@ def speak(clip_cache):
         options = BuildOptions(engine="piper", cache_dir=clip_cache, overrides=overrides or Overrides())
         plans = plan_routines([str(r) for r in routines], options)
         engine = resolve_engine("piper", lang=plans[0].loaded.routine.settings.lang).engine
-        cache = ClipCache(clip_cache)
-        synthesize_missing(missing_phrases(plans, engine, cache), engine, cache)
-        return engine, list(dict.fromkeys(text for plan in plans for text in plan.script.phrases()))
+        return engine, speak_plans(plans, engine, ClipCache(clip_cache))
 
     return run
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audioroutine.model import Routine
 from audioroutine.script import Script, Silence, Speech, render_script
 from audioroutine.templates import CueTemplates
-from audioroutine.timeline import MP3_FRAME, SAMPLE_RATE, Event, Timeline, build_timeline
+from audioroutine.timeline import MP3_FRAME, SAMPLE_RATE, Event, Timeline, build_timeline, pause_before
 
 SR = SAMPLE_RATE
 SOUNDING = ("speech", "chime")
@@ -172,10 +172,17 @@ def test_segments_follow_each_other_in_order_never_overlapping(case):
     routine, script, timeline = timed(case)
     pause = round(routine.settings.pause * SR)
     segments = laid_out(script, timeline)
-    for (a, first, _), (b, second, _) in pairwise(segments):
+    for (a, first, _), (b, second, inside) in pairwise(segments):
         assert first.kind == a.kind and second.kind == b.kind
-        gap = pause if first.kind in SOUNDING and second.kind in SOUNDING else 0
+        if first.kind not in SOUNDING:
+            gap = 0
+        elif second.kind in SOUNDING:
+            gap = pause
+        else:  # the pause comes before the stretch's first cue, however early in it that is
+            gap = max([0, *(pause - (e.start - second.start) for e in inside)])
         assert second.start == first.end + gap, (first, second)
+        if first.kind in SOUNDING and inside:
+            assert min(e.start for e in inside) >= first.end + pause
 
 
 @CASES
@@ -203,7 +210,10 @@ def test_a_dose_starts_as_its_cue_ends_and_the_next_cue_comes_as_it_ends(case):
             continue
         announced, after = segments[i - 1][1], segments[i + 1][1]
         assert announced.kind == "speech" and announced.where.exercise == event.where.exercise
-        assert announced.end == event.start, (announced, event)  # no pause before the silence
+        first_cue = min([e.start - event.start for e in segments[i][2]], default=timeline.total)
+        pause = round(script.settings.pause * SR)
+        # no pause before the silence, unless a cue inside it would come within the pause
+        assert announced.end == event.start - max(0, pause - first_cue), (announced, event)
         assert after.start == event.end, (event, after)
 
 
@@ -242,6 +252,13 @@ def test_chapters_in_order_cover_their_exercises_cues(case):
 
 @CASES
 @given(cases(), seconds(0.02, 60, per_second=50))
+@example(  # a longer hold's countdown comes within the pause of its start: the pause comes first
+    case=Case(data={"title": "Generated", "equipment": [], "settings": {
+        "breath": 1.0, "rest": 0.0, "settle": 0.0, "switch": 0.0, "set_rest": 0.0, "pause": 1.01, "countdown": 1,
+        "breath_cues": False, "callouts": False, "callout_min_hold": 5.0, "time_left": 1.0, "chimes": False,
+    }, "exercises": [{"name": "Calf stretch 1", "hold": 1.0}]}, target=0, salt=0, longest=5512, chime=(1, 1)),
+    extra=1.0,
+)
 def test_a_longer_hold_moves_every_later_cue_by_exactly_its_extra_samples(case, extra):
     script = script_of(routine := case.routine())
     data = copy.deepcopy(case.data)
@@ -260,8 +277,13 @@ def test_a_longer_hold_moves_every_later_cue_by_exactly_its_extra_samples(case, 
     key, delta = routine.exercises[case.target].key, round(extra * SR)
     changed = [event for _, event, _ in before if event.kind == "hold" and event.where.exercise == key]
     assert changed
+    # A longer hold's countdown may come within the pause of its start: the pause then comes first.
+    pause = round(routine.settings.pause * SR)
+    lead = {old: pause_before(longer, pause) - pause_before(segment, pause)
+            for (segment, old, _), (longer, _, _) in zip(before, after, strict=True) if old in changed}
     for (segment, old, old_inside), (_, new, new_inside) in zip(before, after, strict=True):
         shift = delta * sum(1 for hold in changed if hold.end <= old.start)  # 0 before the first one
+        shift += sum(lead.get(hold, 0) for hold in changed if hold.start <= old.start)
         assert new.start == old.start + shift, (old, new)
         if old in changed:
             assert isinstance(segment, Silence) and new.length == old.length + delta

@@ -16,7 +16,7 @@ from audioroutine import BuildOptions, build
 from audioroutine.cache import ClipCache, clip_key
 from audioroutine.cli import app
 from audioroutine.engines.piper_engine import PiperEngine
-from audioroutine.hearing import Recognizer, recognizer_installed
+from audioroutine.hearing import recognizer_installed
 
 runner = CliRunner()
 TINY = """
@@ -114,8 +114,9 @@ def test_check_respeaks_a_misheard_take_and_keeps_the_best_heard(write_routine, 
     result = runner.invoke(app, ["check", str(routine), "--engine", "piper", "--cache-dir", str(cache)])
     assert result.exit_code == 0, result.output
     assert "word error rate" in result.stdout
-    heard_two = Recognizer().transcribe(ClipCache(cache).get(identity, "two"), 22050)
-    assert f"new take  'Hold for ten seconds.': was heard {heard_two!r}, now " in result.stdout
+    # What the bad take was heard as depends on what the recognizer heard before it (a fresh one
+    # hears this clip of "two" as "you", one that has just heard the intro as "two"): not compared.
+    assert "new take  'Hold for ten seconds.': was heard '" in result.stdout
     assert clip_file(cache, "Hold for ten seconds.").read_bytes() != bad
 
 

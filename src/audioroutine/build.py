@@ -30,7 +30,7 @@ from .outfolder import check_folder, check_writable, output_errors
 from .planning import Plan, plan_routines
 from .preview import first_part
 from .sidecars import SIDECARS, write_text_files
-from .synthesis import Mix, Progress, missing_phrases, mix_for, synthesize_missing
+from .synthesis import Mix, Progress, missing_phrases, mix_for, speak_intros, synthesize_missing
 from .tags import artist_for
 from .timing import stage
 
@@ -243,6 +243,7 @@ def build_plans(
             logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
                         len(stale), len(plans) - len(stale), len(missing))
             synthesize_missing(missing, engine, cache, progress)
+            missing += speak_intros([plan for plan, _ in stale], engine, cache)
     except ServiceFailed as exc:
         if choice.fallback is None:
             raise

@@ -17,7 +17,7 @@ from .engines import Engine
 from .errors import InputError, option
 from .hearing import Heard, Recognizer, word_error_rate
 from .planning import Plan
-from .synthesis import missing_phrases, synthesize_missing
+from .synthesis import speak_plans
 from .takes import cached_take, keep, new_take
 
 log = logging.getLogger(__name__)
@@ -100,8 +100,7 @@ def check_routine(plan: Plan, engine: Engine, cache: ClipCache, recognizer: Reco
                   progress: Progress | None = None) -> RoutineCheck:
     """Check every phrase of the routine (speaking those not cached yet first)."""
     check_lang(plan)
-    synthesize_missing(missing_phrases([plan], engine, cache), engine, cache)
-    texts = plan.script.phrases()
+    texts = speak_plans([plan], engine, cache)
     checked = []
     for done, text in enumerate(texts, 1):
         checked.append(check_phrase(text, engine, cache, recognizer, tries))

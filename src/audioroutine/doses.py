@@ -87,7 +87,7 @@ def _write_reps(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -
             if exercise.lower:
                 extra += w.overlay(k * cycle + exercise.rep_time, "lower", "tempo", rep_where)
         yield w.timed(cycle * reps, "reps", where, counted=False, extra=extra)
-    yield from w.say("reps_end", where)
+    yield from w.say("reps_end", where, last=last, rest=w.rest_ahead)
 
 
 def _write_flow(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:

@@ -117,9 +117,22 @@ def format_duration(seconds: float) -> str:
     return text_rest or "0s"
 
 
+def whole_seconds(seconds: float) -> int:
+    """A length in whole seconds, rounded half up: the one rounding of every length shown or
+    said (``mmss``, ``spoken_minutes``, the feed's duration)."""
+    return math.floor(seconds + 0.5)
+
+
+def spoken_minutes(seconds: float) -> int:
+    """The minutes the intro says ("about twenty minutes"): the shown ``mm:ss`` rounded half
+    up to a minute, so 19:29 is nineteen and 19:30 twenty."""
+    return (whole_seconds(seconds) + 30) // 60
+
+
 def mmss(seconds: float) -> str:
-    """``mm:ss`` for the console and printable scripts (``h:mm:ss`` past an hour)."""
-    total = int(round(seconds))
+    """``mm:ss`` for every length shown: console, cue sheet sidecars, tags, cover and share
+    page (``h:mm:ss`` past an hour); whole seconds as ``whole_seconds`` rounds them."""
+    total = whole_seconds(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .announce import Settled, settle
 from .chimes import chime_length
 from .constants import SAMPLE_RATE
+from .durations import spoken_minutes
 from .errors import InputError, option
 from .limits import CHARS_PER_SECOND, PhraseTooLong, check_speech, too_long
 from .loader import LoadedRoutine, load_routine
@@ -20,7 +22,6 @@ from .timeline import build_timeline
 from .variants import Output
 
 __all__ = ["CHARS_PER_SECOND", "Plan", "estimate_samples", "plan_routine", "plan_routines"]
-
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,32 @@ class Plan:
         """The title tag: the routine's title, and what this file is when not the routine itself."""
         return self.output.title(self.loaded.routine)
 
+    def settle(self, speech_length: Callable[[str], int], *, check: bool = True) -> Settled:
+        """The script with its intro saying the length of its timeline at these phrase lengths,
+        and that timeline (``announce.settle``)."""
+        return settle(self.loaded.routine, self.templates, self.script, speech_length, chime_length, check=check)
+
+    def unspoken(self, length: Callable[[str], int | None]) -> list[str]:
+        """The phrases to speak, given each one's ``length`` if spoken (``None`` if not), in order
+        of first use: the intro as it will say the real length once every other phrase is spoken
+        (until then, only the others)."""
+        says_length = set(self.script.says_length)
+        missing = [text for text in self.script.phrases() if text not in says_length and length(text) is None]
+        if missing:
+            return missing
+        intro = self.settle(lambda text: length(text) or estimate_samples(text), check=False).script
+        return [text for text in intro.says_length if length(text) is None]
+
+    def length_phrases(self, spread: int = 3) -> list[str]:
+        """The intros a build may say: for every whole minute within ``spread`` (or a quarter)
+        of the estimate. ``cache prune`` keeps them: the real length is known only once spoken."""
+        minutes = spoken_minutes(self.script.total_seconds)
+        around = max(spread, minutes // 4)
+        said: list[str] = []
+        for m in range(max(0, minutes - around), minutes + around + 1):
+            said += render_script(self.loaded.routine, self.templates, total_seconds=60.0 * m).says_length
+        return said
+
 
 def estimate_samples(text: str) -> int:
     """A phrase's length before it is spoken, from its number of characters."""
@@ -50,8 +77,9 @@ def estimate_samples(text: str) -> int:
 
 
 def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:
-    """Render the routine's script. The intro announces the length, estimated from a first pass
-    so that the words (and so the clips) do not depend on what happens to be cached.
+    """Render the routine's script. The intro announces the length estimated from the phrases'
+    characters (``announce``), so that the plan does not depend on what happens to be cached;
+    ``show`` and ``build`` settle it again on the lengths they know (``Plan.settle``).
 
     Refused here, before any audio work (so ``validate`` and ``show`` say it too): a phrase or a
     routine's speech over the limits (``limits``), and timings that leave a cue no room to be
@@ -66,7 +94,8 @@ def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:
             problems += exc.problems
         if problems:
             raise NoRoom(problems, loaded.path)
-        script = render_script(routine, templates, total_seconds=total)
+        script = settle(routine, templates, render_script(routine, templates, total_seconds=total),
+                        estimate_samples, chime_length, check=False).script
     except PhraseTooLong as exc:
         raise too_long(exc, routine, loaded.path) from None
     check_speech(script, routine, loaded.path)

@@ -74,6 +74,10 @@ class Script:
     settings: Settings
     titles: dict[str, str] = field(default_factory=dict)
     """Exercise id to exercise name, in order: the chapters."""
+    total_seconds: float = 0.0
+    """The routine's length the intro says (``announce`` makes it the real one)."""
+    says_length: tuple[str, ...] = ()
+    """The phrases that say the routine's length (the intro): they change with it."""
 
     def phrases(self) -> list[str]:
         """Every distinct text spoken, in order of first use."""
@@ -99,6 +103,11 @@ class ScriptWriter:
         self.settings = routine.settings
         self.t = templates
         self.total_seconds = total_seconds
+        self.intro: list[str] = []
+        """The intro's words, once written."""
+        self.rest_ahead = 0.0
+        """The rest that comes right after the dose being written (0: none): a dose's last cue
+        may announce it (``reps_end``: "And rest for forty-five seconds.")."""
 
     def say(self, template: str, where: Where = Where(), kind: str = "speech", **ctx) -> Iterator[Speech]:
         text = check_phrase(self.t.render(template, **ctx), where, template)
@@ -181,23 +190,34 @@ class ScriptWriter:
                             yield Silence(s.switch, "switch", where)
                     last = (set_number == exercise.sets and v_index == len(variations) - 1
                             and s_index == len(sides) - 1)
+                    set_end = v_index == len(variations) - 1 and s_index == len(sides) - 1
+                    self.rest_ahead = self._rest_after(number, exercise, set_number) if set_end else 0.0
                     yield from self.dose(exercise, where, last)
-            if set_number < exercise.sets:
-                rest = exercise.set_rest if exercise.set_rest is not None else s.set_rest
-                if rest:
-                    yield from self.say("set_rest", set_where, seconds=rest)
-                    yield self.timed(rest, "rest", set_where)
+            rest = self._rest_after(number, exercise, set_number) if set_number < exercise.sets else 0.0
+            if rest:
+                yield from self.say("set_rest", set_where, seconds=rest, after=dose_of(exercise).name)
+                yield self.timed(rest, "rest", set_where)
         if s.chimes:
             yield Chime("end", base)
+
+    def _rest_after(self, number: int, exercise: Exercise, set_number: int) -> float:
+        """The rest after a set of the ``number``-th exercise: the set rest, or after its last set
+        the rest before the next exercise (0 at the end)."""
+        if set_number < exercise.sets:
+            return exercise.set_rest if exercise.set_rest is not None else self.settings.set_rest
+        return self.settings.rest if number < len(self.routine.exercises) else 0.0
 
     def segments(self) -> Iterator[Segment]:
         routine = self.routine
         equipment = list(routine.equipment)
-        yield from self.say("intro", routine=routine, exercises=routine.exercises,
-                            equipment=equipment, total_seconds=self.total_seconds)
+        for cue in self.say("intro", routine=routine, exercises=routine.exercises,
+                            equipment=equipment, total_seconds=self.total_seconds):
+            self.intro.append(cue.text)
+            yield cue
         for number, exercise in enumerate(routine.exercises, start=1):
             if number > 1 and self.settings.rest:
-                yield from self.say("next", exercise=exercise, seconds=self.settings.rest)
+                after = dose_of(routine.exercises[number - 2]).name
+                yield from self.say("next", exercise=exercise, seconds=self.settings.rest, after=after)
                 yield self.timed(self.settings.rest, "rest", Where())
             yield from self.exercise(number, exercise)
         yield from self.say("outro", routine=routine)
@@ -205,6 +225,7 @@ class ScriptWriter:
 
 def render_script(routine: Routine, templates: CueTemplates, total_seconds: float = 0.0) -> Script:
     """The script of a routine. ``total_seconds`` is the length the intro announces."""
-    segments = tuple(ScriptWriter(routine, templates, total_seconds).segments())
+    writer = ScriptWriter(routine, templates, total_seconds)
+    segments = tuple(writer.segments())
     titles = {exercise.key: exercise.name for exercise in routine.exercises}
-    return Script(segments, routine.settings, titles)
+    return Script(segments, routine.settings, titles, total_seconds, tuple(writer.intro))

@@ -21,6 +21,7 @@ import jinja2
 from .build import BuildResult
 from .constants import package_version
 from .cuesheet import Chapter, CueSheet
+from .durations import mmss, whole_seconds
 from .model import slugify
 from .outfiles import discard, replace_all, temporary_file, write_temporary, writing
 from .outfolder import output_errors
@@ -113,14 +114,6 @@ class SharedRoutine:
         }[kind]
 
 
-def clock(seconds: float) -> str:
-    """``m:ss`` as audio players show a time (whole seconds, not rounded up)."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
 
@@ -135,7 +128,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["clock"] = clock
+    env.filters["clock"] = mmss  # every length shown is formatted and rounded by this one function
+    env.filters["whole_seconds"] = whole_seconds
     env.filters["size"] = _size
     env.filters["rfc822"] = format_datetime
     return env

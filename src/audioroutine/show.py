@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cache import ClipCache
-from .chimes import chime_length
 from .engines import Engine, resolve_engine
 from .options import BuildOptions
 from .planning import Plan, estimate_samples, plan_routines
-from .timeline import Timeline, build_timeline
+from .timeline import Timeline
 
 
 @dataclass(frozen=True)
@@ -25,13 +24,14 @@ class ShownCue:
 
 def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timeline, list[ShownCue], str]:
     """The timed script with no audio work and no network: lengths come from the clip cache
-    where present, otherwise from an estimate (marked)."""
+    where present, otherwise from an estimate (marked); the intro says the total shown. The
+    plan returned holds that script."""
     plan = plan_routines([name], options)[0]
     cache = ClipCache(options.cache_dir)
 
     def all_cached(engine: Engine) -> bool:
         identity = engine.identity()
-        return all(cache.has(identity, text) for text in plan.script.phrases())
+        return not plan.unspoken(lambda text: cache.length(identity, text))
 
     engine = resolve_engine(options.engine, voice=options.voice, lang=plan.loaded.routine.settings.lang,
                             tld=options.tld, slow=options.slow, all_cached=all_cached, probe=False).engine
@@ -45,7 +45,8 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
             return estimate_samples(text)
         return cached
 
-    timeline = build_timeline(plan.script, length, chime_length)
+    settled = plan.settle(length)
+    plan, timeline = replace(plan, script=settled.script), settled.timeline
     rate = timeline.rate
     cues = [
         ShownCue(e.start / rate, e.end / rate, e.kind, e.text, e.text in estimated, e.where.exercise)

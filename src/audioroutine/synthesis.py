@@ -12,12 +12,13 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .announce import MAX_ROUNDS
 from .cache import ClipCache
-from .chimes import chime, chime_length
+from .chimes import chime
 from .engines import Engine
 from .errors import AudioError
 from .planning import Plan
-from .timeline import Timeline, build_timeline
+from .timeline import Timeline
 from .timing import stage
 
 if TYPE_CHECKING:
@@ -33,14 +34,43 @@ CHIME_IDENTITY = {"engine": "chime", "voice": "bell", "version": "1"}
 
 def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
     """Every phrase of the plans not yet in the cache for this engine (or whose clip is damaged:
-    dropped and reported), in order of first use."""
+    dropped and reported), in order of first use; the intro as it will say the routine's real
+    length when every other phrase is cached (otherwise it is spoken once they are: ``mix_for``)."""
     identity = engine.identity()
-    seen: dict[str, bool] = {}
+    known: dict[str, int | None] = {}
+
+    def length(text: str) -> int | None:
+        if text not in known:
+            known[text] = cache.length(identity, text) if cache.check(identity, text) else None
+        return known[text]
+
+    missing: dict[str, None] = {}
     for plan in plans:
-        for text in plan.script.phrases():
-            if text not in seen:
-                seen[text] = not cache.check(identity, text)
-    return [text for text, missing in seen.items() if missing]
+        missing.update(dict.fromkeys(plan.unspoken(length)))
+    return list(missing)
+
+
+def speak_intros(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
+    """Once every other phrase is spoken, speak the intros that say the lengths those phrases make
+    (``announce``: the intro's own length may move the total, so a few rounds); returns them."""
+    spoken: list[str] = []
+    for _ in range(MAX_ROUNDS):
+        missing = missing_phrases(plans, engine, cache)
+        if not missing:
+            break
+        synthesize_missing(missing, engine, cache)
+        spoken += missing
+    return spoken
+
+
+def speak_plans(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
+    """Speak into the cache every phrase the plans' builds will say, the intros saying the real
+    lengths (``announce``); returns those phrases, in order of first use."""
+    synthesize_missing(missing_phrases(plans, engine, cache), engine, cache)
+    speak_intros(plans, engine, cache)
+    identity = engine.identity()
+    said = [plan.settle(lambda text: cache.length(identity, text) or 0, check=False).script for plan in plans]
+    return list(dict.fromkeys(text for script in said for text in script.phrases()))
 
 
 def synthesize_missing(
@@ -107,18 +137,29 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
 
     identity = engine.identity()
     clips, stats = {}, {}
-    texts = list(dict.fromkeys(plan.script.phrases()))
-    for attempt in range(2):
-        found = {text: cache.load(identity, text) for text in texts}
-        texts = [text for text, clip in found.items() if clip is None]
-        clips.update({text: clip.samples for text, clip in found.items() if clip is not None})
-        stats.update({text: clip.stats for text, clip in found.items() if clip is not None})
-        if not texts:
-            break
-        if attempt == 0:
-            synthesize_missing(texts, engine, cache)
-    else:
+
+    def gather(texts: list[str]) -> None:
+        for attempt in range(2):
+            found = {text: cache.load(identity, text) for text in texts}
+            texts = [text for text, clip in found.items() if clip is None]
+            clips.update({text: clip.samples for text, clip in found.items() if clip is not None})
+            stats.update({text: clip.stats for text, clip in found.items() if clip is not None})
+            if not texts:
+                return
+            if attempt == 0:
+                synthesize_missing(texts, engine, cache)
         raise AudioError(f"the clip for {texts[0]!r} could not be read back from the clip cache {cache.root}",
                          hint="run `audioroutine cache clear` and build again")
-    timeline = build_timeline(plan.script, lambda text: clips[text].size, chime_length)
+
+    def length(text: str) -> int:
+        if text not in clips:
+            gather([text])  # an intro saying the real length: spoken now if it is new
+        return clips[text].size
+
+    says_length = set(plan.script.says_length)
+    gather([text for text in dict.fromkeys(plan.script.phrases()) if text not in says_length])
+    timeline = plan.settle(length).timeline
+    used = {event.text for event in timeline.events if event.text is not None}
+    clips = {text: clip for text, clip in clips.items() if text in used}
+    stats = {text: value for text, value in stats.items() if text in used}
     return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache)))

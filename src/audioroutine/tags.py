@@ -110,10 +110,14 @@ def routine_cover(sheet: CueSheet) -> bytes:
     lengths drawn as a waveform."""
     from .cover import cover_png  # Pillow: loaded only to draw
 
-    count = len(sheet.exercises)
-    bottom = f"{mmss(sheet.duration_s)}  ·  {count} exercise{'' if count == 1 else 's'}"
     bars = [c.end_s - c.start_s for c in sheet.chapters]
-    return cover_png(sheet.title, top=sheet.when or "", bottom=bottom, bars=bars)
+    return cover_png(sheet.title, top=sheet.when or "", bottom=cover_caption(sheet), bars=bars)
+
+
+def cover_caption(sheet: CueSheet) -> str:
+    """The line at the foot of the cover: the length as everything shows it, and the exercises."""
+    count = len(sheet.exercises)
+    return f"{mmss(sheet.duration_s)}  ·  {count} exercise{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)

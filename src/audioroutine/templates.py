@@ -16,8 +16,10 @@ from typing import Any
 import jinja2
 from num2words import num2words
 
+from .durations import spoken_minutes
 from .errors import OptionError, TemplateError, option
 from .sandbox import CueSandbox, read_only, template_line
+from .wording import says
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,8 @@ def _environment(lang: str, folders: tuple[Path, ...], files: tuple[tuple[str, P
     )
     env.filters["words"] = functools.partial(say_number, lang=lang)
     env.filters["parts"] = duration_parts
+    env.filters["minutes"] = spoken_minutes
+    env.tests["saying"] = says
     return env
 
 

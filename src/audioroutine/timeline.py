@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .constants import MP3_FRAME, SAMPLE_RATE
 from .room import NoRoom, Problem, stretch_problems
-from .script import Chime, Script, Silence, Speech, Where
+from .script import Chime, Script, Segment, Silence, Speech, Where
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,22 @@ def build_timeline(
     rate: int = SAMPLE_RATE,
     *,
     check: bool = True,
+    at_least: int = 0,
 ) -> Timeline:
     """Lay the script out end to end.
 
-    A spoken cue lasts its clip's length; the configured pause follows it only when another
-    spoken cue or a chime comes next, so a hold starts exactly where the cue that announces it
-    ends, and the cue that ends it starts exactly when the hold's time is up. Overlays are
-    placed inside their silence and never move it.
+    A spoken cue lasts its clip's length. The rule for pauses, in one sentence: after a spoken
+    cue or a chime, the configured pause comes before the next thing heard (a cue, a chime, or a
+    timed stretch's first overlay: a stretch whose first overlay is within the pause of its start,
+    like "one" after "I'll count." or a pose after "Round two.", starts that much later), and
+    nowhere else; so a hold announced by "Hold for thirty seconds." starts exactly where that cue
+    ends, and the cue that ends a stretch starts exactly when its time is up. Overlays are placed
+    inside their silence and never move it.
 
     With ``check`` (the default), a cue spoken inside a stretch that runs into the next cue or
     past the stretch's end, at these lengths, is refused: ``room.NoRoom`` (exit 2), naming the
-    exercise and the shortest length that works.
+    exercise and the shortest length that works. ``at_least`` samples of routine (silence after
+    the last words) make its length what its intro says (``announce``).
     """
     problems: list[Problem] = []
     pause = seconds_to_samples(script.settings.pause, rate)
@@ -80,7 +85,7 @@ def build_timeline(
     segments = script.segments
     for i, segment in enumerate(segments):
         following = segments[i + 1] if i + 1 < len(segments) else None
-        gap = pause if isinstance(following, Speech | Chime) else 0
+        gap = pause_before(following, pause, rate) if isinstance(segment, Speech | Chime) else 0
         if isinstance(segment, Speech):
             length = speech_length(segment.text)
             events.append(Event(segment.kind, cursor, length, segment.where, text=segment.text))
@@ -103,9 +108,19 @@ def build_timeline(
             cursor += length
     if problems:
         raise NoRoom(problems)
-    end = max([cursor, *(e.end for e in events)])
+    end = max([cursor, at_least, *(e.end for e in events)])
     total = -(-end // MP3_FRAME) * MP3_FRAME  # a little more silence after the last words
     return Timeline(tuple(events), _chapters(script, events), total, rate)
+
+
+def pause_before(following: Segment | None, pause: int, rate: int = SAMPLE_RATE) -> int:
+    """The samples of pause between a spoken cue (or chime) and ``following``: the whole pause
+    before a cue or chime; before a timed stretch, what its first overlay's offset leaves of it."""
+    if isinstance(following, Speech | Chime):
+        return pause
+    if isinstance(following, Silence) and following.overlays:
+        return max(0, pause - seconds_to_samples(min(o.offset for o in following.overlays), rate))
+    return 0
 
 
 def _chapters(script: Script, events: list[Event]) -> tuple[Chapter, ...]:

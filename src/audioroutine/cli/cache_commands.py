@@ -53,7 +53,7 @@ def cache_prune(
     def used() -> set[str]:
         texts: set[str] = set()
         for plan in plan_routines(all_routine_names(), build_options(templates=templates, cache_dir=cache_dir)):
-            texts.update(plan.script.phrases())
+            texts.update(plan.script.phrases(), plan.length_phrases())
         return texts
 
     texts = run(used)
