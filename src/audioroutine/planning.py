@@ -46,7 +46,10 @@ class Plan:
 
     def settle(self, speech_length: Callable[[str], int], *, check: bool = True) -> Settled:
         """The script with its intro saying the length of its timeline at these phrase lengths,
-        and that timeline (``announce.settle``)."""
+        and that timeline (``announce.settle``). A preview's script is a part of the routine's: it
+        is laid out as it is, its intro (if it has one) saying the routine's planned length."""
+        if self.output.preview:
+            return Settled(self.script, build_timeline(self.script, speech_length, chime_length, check=check))
         return settle(self.loaded.routine, self.templates, self.script, speech_length, chime_length, check=check)
 
     def unspoken(self, length: Callable[[str], int | None]) -> list[str]:
@@ -55,7 +58,7 @@ class Plan:
         (until then, only the others)."""
         says_length = set(self.script.says_length)
         missing = [text for text in self.script.phrases() if text not in says_length and length(text) is None]
-        if missing:
+        if missing or self.output.preview:
             return missing
         intro = self.settle(lambda text: length(text) or estimate_samples(text), check=False).script
         return [text for text in intro.says_length if length(text) is None]
