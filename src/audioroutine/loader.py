@@ -14,10 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .changes import Changes, OptionValue, Origins
 from .errors import RoutineError
 from .model import Routine, slugify
-from .overrides import OptionValue, Origins, Overrides, apply_overrides, scaled
+from .overrides import Overrides, apply_overrides
 from .printable import for_terminal
+from .scaling import scaled
 from .yamlfile import line_of, plain, read_yaml_mapping
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,8 @@ class LoadedRoutine:
     slug: str
     digest: str = field(compare=False)
     """Hash of the resolved routine (after overrides): changes when anything in it changes."""
+    changes: Changes = field(default=Changes(), compare=False)
+    """What the build's overrides changed, and where (``show`` and ``build`` print it)."""
 
 
 # ---------------------------------------------------------------------------- describing problems
@@ -134,16 +138,18 @@ def load_routine(path: Path | str, overrides: Overrides | None = None) -> Loaded
     raw = read_yaml_mapping(path)
     data = plain(raw)
     origins: Origins = {}
+    changes = Changes()
     if overrides:
-        data, origins = apply_overrides(data, overrides)
+        data, origins, changes = apply_overrides(data, overrides)
     routine = validate(data, path=path, lines_from=raw, origins=origins)
     if overrides and overrides.scale is not None:
-        routine = scaled(routine, overrides.scale)
+        routine, scaling = scaled(routine, overrides.scale, origins)
+        changes = Changes((*changes.items, scaling))
         origin = OptionValue("scale", overrides.scale)
         routine = validate(routine.model_dump(mode="json"), path=path, origins={(): origin})
     digest = hashlib.sha256(
         json.dumps(routine.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
     log.debug("loaded %s: %d exercises, digest %s", path, len(routine.exercises), digest[:12])
-    return LoadedRoutine(routine=routine, path=path, slug=slugify(path.stem), digest=digest)
+    return LoadedRoutine(routine=routine, path=path, slug=slugify(path.stem), digest=digest, changes=changes)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +78,16 @@ def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
             templates[lang].check()
     check_output_names(loaded)
     return [plan_routine(routine, templates[routine.routine.settings.lang]) for routine in loaded]
+
+
+def report_changes(plans: Sequence[Plan], log: Callable[[str], None] | None) -> None:
+    """Tell ``log`` what each routine's overrides changed, one line each (options marked by name,
+    ``errors.option``, for the front end to write as its flags)."""
+    for plan in plans:
+        if log is not None and plan.loaded.changes:
+            log(f"changes to {plan.slug}:")
+            for change in plan.loaded.changes.items:
+                log(f"  {change.line()}")
 
 
 def check_output_names(loaded: Sequence[LoadedRoutine]) -> None:
