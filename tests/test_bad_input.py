@@ -29,7 +29,7 @@ CASES = [
     ("missing-hold", routine(exercises="  - name: Calf stretch\n"), ["needs a dose"], ":3"),
     ("zero-hold", routine(exercises="  - name: Calf stretch\n    hold: 0s\n"),
      ["hold: must be longer than zero"], ":4"),
-    ("negative-hold", routine(exercises="  - name: Calf stretch\n    hold: -30s\n"), ["not a duration"], ":4"),
+    ("negative-hold", routine(exercises="  - name: Calf stretch\n    hold: -30s\n"), ["longer than zero"], ":4"),
     ("long-hold", routine(exercises="  - name: Calf stretch\n    hold: 61 min\n"), ["over one hour"], ":4"),
     ("bad-duration", routine(exercises="  - name: Calf stretch\n    hold: thirty\n"), ["not a duration", "45s"], ":4"),
     ("no-exercises", "title: Feet\nexercises: []\n", ["exercises: needs at least 1 item"], ":2"),

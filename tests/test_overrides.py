@@ -153,7 +153,7 @@ def test_bad_overrides_file_names_its_line(routine, tmp_path):
     mine.write_text("exercises:\n  calf-stretch:\n    hold: -1m\n")
     with pytest.raises(RoutineError) as error:
         load_routine(routine, Overrides(files=(mine,)))
-    assert f"{mine}:3" in str(error.value) and "not a duration" in str(error.value)
+    assert f"{mine}:3" in str(error.value) and "must be longer than zero" in str(error.value)
 
 
 def test_a_changed_hold_rebuilds_without_speaking_or_loading_the_voice(routine, tmp_path, clip_cache, monkeypatch):
