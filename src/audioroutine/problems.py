@@ -14,7 +14,7 @@ from .model import Exercise, FlowStep, Routine, Settings, Source, Variation
 from .printable import for_terminal
 
 _LENGTHS = "hold: 30s  (a still hold) or  work: 1m  (timed work)"
-_SETTING = "is a setting: put it under  settings:, like  settings: {{{key}: {example}}}"
+_SETTING = "{key} is a setting: put it under  settings:, like  settings: {{{key}: {example}}}"
 KEY_HINTS: dict[type[BaseModel], dict[str, str]] = {
     Exercise: {
         "rest": "an exercise's rests are  set_rest: 30s  (between its sets) or  rest_after: 30s  (after it); "
@@ -106,8 +106,9 @@ def _unknown_key(loc: tuple) -> str:
     if hint:
         return f"unknown key {key!r}: {hint}"
     close = difflib.get_close_matches(key, valid, n=1)
-    mean = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown key {key!r}{mean} Valid keys here: {', '.join(valid)}"
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    return f"unknown key {key!r}. Valid keys here: {', '.join(valid)}"
 
 
 def _is_seconds(loc: tuple) -> bool:
