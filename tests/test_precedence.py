@@ -164,6 +164,18 @@ def test_setting_reps_keeps_their_tempo(cooldown):
     assert lengths(cooldown, Overrides(assignments=("heel-drops.reps=8",)), kind="reps")["heel-drops"] == [16.0, 16.0]
 
 
+def test_a_bad_specific_value_is_reported_at_its_own_origin_not_the_general_option(cooldown, overrides_file):
+    from audioroutine.errors import OptionError, RoutineError
+
+    with pytest.raises(OptionError) as error:
+        load_routine(cooldown, Overrides(hold="45s", assignments=("pigeon-pose.hold=abc",)))
+    assert (error.value.option, error.value.value) == ("set", "pigeon-pose.hold=abc")
+    overrides_file.write_text("exercises:\n  pigeon-pose:\n    hold: abc\n")
+    with pytest.raises(RoutineError) as error:
+        load_routine(cooldown, Overrides(files=(overrides_file,), hold="45s", scale=2.0))
+    assert (error.value.path, error.value.line) == (overrides_file, 3)
+
+
 # ---------------------------------------------------------------------------- what show and build print
 
 
