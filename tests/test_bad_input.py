@@ -271,6 +271,7 @@ ACCEPTED = [
     (exercise("hold: 30s", "sides: [Left, Right]"), {"sides": ["left", "right"]}),
     (exercise("hold: 30s", "sides: Left"), {"sides": ["left"]}),
     (exercise("hold: 30s", "sides: left and right"), {"sides": ["left", "right"]}),
+    (exercise("hold: 30s", "sides: both sides"), {"sides": ["right", "left"]}),
     (exercise("hold: 30s", "sides: both", "side_label: Foot"), {"side_label": "foot"}),
     (exercise("hold: 30", "variations:", "  - {name: Knees bent, instructions: Bend your knees.}"),
      {"hold": "30s", "variations": [{"name": "Knees bent", "instructions": ["Bend your knees."]}]}),

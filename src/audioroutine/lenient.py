@@ -77,7 +77,8 @@ _BOTH = ["right", "left"]
 def sides(value: object) -> object:
     """``both``, ``left``, ``[Left, Right]`` or ``right, left``: sides written every unambiguous way."""
     if isinstance(value, str):
-        words = [w for w in re.split(r"[\s,/]+|\band\b|\bthen\b", value.strip().lower()) if w]
+        words = [w for w in re.split(r"[\s,/]+|\band\b|\bthen\b", value.strip().lower())
+                 if w and w not in ("side", "sides")]
         if words == ["both"]:
             return list(_BOTH)
         value = words or value
