@@ -143,7 +143,6 @@ def test_the_hold_option_sets_timed_doses_only(doses_routine):
     [
         ("counted.hold=20s", "hold", ("reps", "rep_time", "lower")),
         ("own-pace.work=1m", "work", ("reps", "window")),
-        ("counted.reps=8", "reps", ("rep_time", "lower")),
         ("hold.reps=8", "reps", ("hold",)),
         ("work.flow=[{breath: in, pose: Up}]", "flow", ("work",)),
     ],
@@ -154,3 +153,10 @@ def test_a_new_dose_replaces_the_old_one_and_its_keys(doses_routine, assignment,
     exercise = next(e for e in loaded.routine.exercises if e.key == exercise_id)
     assert dose_of(exercise).name == kind
     assert all(getattr(exercise, key) is None for key in gone)
+
+
+def test_a_new_count_of_the_same_dose_keeps_its_keys(doses_routine):
+    """``--set counted.reps=8`` changes the count, not the kind: the tempo stays (issue 11, item 1)."""
+    exercises = load_routine(doses_routine, Overrides(assignments=("counted.reps=8",))).routine.exercises
+    counted = next(e for e in exercises if e.key == "counted")
+    assert (counted.reps, counted.rep_time, counted.lower) == (8, 2.0, 3.0)

@@ -199,7 +199,7 @@ def test_deep_nesting_in_a_real_process(tmp_path):
 def test_nesting_within_the_limit_is_read(tmp_path):
     path = tmp_path / "fine.yaml"
     path.write_text(TINY + f"notes: {deep_flow(MAX_DEPTH - 2)}\n", encoding="utf-8")
-    assert_refused(cli("validate", str(path)), f"{path}:5: notes[1]", "valid string")  # read, then validated
+    assert_refused(cli("validate", str(path)), f"{path}:5: notes[1]", "must be text, not")  # read, then validated
 
 
 # ---------------------------------------------------------------------------- 15: NaN and endless numbers

@@ -74,11 +74,22 @@ def test_overrides_file_merges_over_the_routine(routine, tmp_path):
     assert holds(loaded)["calf-stretch"] == "1m" and loaded.routine.settings.rest == 25.0
 
 
-def test_set_wins_over_the_file_and_hold_over_both(routine, tmp_path):
+def test_set_wins_over_the_file_and_both_over_hold(routine, tmp_path):
     mine = tmp_path / "my-holds.yaml"
     mine.write_text("exercises:\n  calf-stretch: {hold: 1m}\n")
     loaded = load_routine(routine, Overrides(files=(mine,), assignments=("calf-stretch.hold=50s",)))
     assert holds(loaded)["calf-stretch"] == "50s"
+    loaded = load_routine(routine, Overrides(files=(mine,), hold="45s"))
+    assert holds(loaded)["calf-stretch"] == "1m"  # the file's value for this exercise beats --hold
+
+
+def test_scale_stretches_a_hold_over_the_limit(routine, tmp_path):
+    path = tmp_path / "long.yaml"
+    path.write_text("title: Long\nexercises:\n  - name: Plank\n    hold: 40m\n")
+    with pytest.raises(OptionError) as error:
+        load_routine(path, Overrides(scale=2.0))
+    assert (error.value.option, error.value.value) == ("scale", 2.0)
+    assert error.value.detail == "exercises[1] (Plank).hold: is over one hour; split it into sets"
 
 
 @pytest.mark.parametrize(
@@ -110,7 +121,6 @@ def test_bad_overrides_are_errors_that_name_the_override(routine, overrides, wor
         (Overrides(hold="0s"), "hold", "0s", "must be longer than zero"),
         (Overrides(rest="soon"), "rest", "soon", "'soon' is not a duration"),
         (Overrides(scale=100.0), "scale", 100.0, "choose a factor between 0.1 and 10"),
-        (Overrides(hold="40m", scale=2.0), "scale", 2.0, "exercises[1] (Calf stretch).hold: is over one hour"),
         (Overrides(assignments=("calf-stretch.hold=abc",)), "set", "calf-stretch.hold=abc",
          "exercises[1] (Calf stretch).hold: 'abc' is not a duration"),
         (Overrides(assignments=("calf-stretch",)), "set", "calf-stretch", "write it as KEY=VALUE"),
@@ -143,7 +153,7 @@ def test_bad_overrides_file_names_its_line(routine, tmp_path):
     mine.write_text("exercises:\n  calf-stretch:\n    hold: -1m\n")
     with pytest.raises(RoutineError) as error:
         load_routine(routine, Overrides(files=(mine,)))
-    assert f"{mine}:3" in str(error.value) and "not a duration" in str(error.value)
+    assert f"{mine}:3" in str(error.value) and "must be longer than zero" in str(error.value)
 
 
 def test_a_changed_hold_rebuilds_without_speaking_or_loading_the_voice(routine, tmp_path, clip_cache, monkeypatch):

@@ -27,7 +27,7 @@ from .mp3.header import Whole, read_whole
 from .options import BuildOptions
 from .outfiles import discard, empty_temporary, replace_all, tidy, writing
 from .outfolder import check_folder, check_writable, output_errors
-from .planning import Plan, plan_routines
+from .planning import Plan, plan_routines, report_changes
 from .preview import first_part
 from .sidecars import SIDECARS, write_text_files
 from .synthesis import Mix, Progress, missing_phrases, mix_for, speak_intros, synthesize_missing
@@ -198,6 +198,7 @@ def build(
     """
     with stage("plan"):
         plans = plan_routines(names, options)
+    report_changes(plans, log)
     return build_plans(plans, options, log=log, progress=progress)
 
 

@@ -3,21 +3,22 @@ with errors that name the file, line and field (and the key a typo meant)."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .errors import RoutineError
+from .changes import Changes, OptionValue, Origins
+from .errors import InputError, RoutineError
 from .model import Routine, slugify
-from .overrides import OptionValue, Origins, Overrides, apply_overrides, scaled
-from .printable import for_terminal
+from .overrides import Overrides, apply_overrides
+from .problems import describe, field_name
+from .scaling import scaled
 from .yamlfile import line_of, plain, read_yaml_mapping
 
 log = logging.getLogger(__name__)
@@ -32,67 +33,8 @@ class LoadedRoutine:
     slug: str
     digest: str = field(compare=False)
     """Hash of the resolved routine (after overrides): changes when anything in it changes."""
-
-
-# ---------------------------------------------------------------------------- describing problems
-
-
-def _field_name(loc: Sequence[str | int], data: Any) -> str:
-    parts: list[str] = []
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            label = f"[{part + 1}]"
-            if isinstance(node, list) and part < len(node):
-                item = node[part]
-                if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-                    label += f" ({for_terminal(item['name'])})"
-                node = item
-            else:
-                node = None
-            parts.append(label)
-        else:
-            parts.append(("." if parts else "") + str(part))
-            node = node.get(part) if isinstance(node, Mapping) else None
-    return "".join(parts)
-
-
-def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model whose keys are valid at a location, to suggest the key a typo meant."""
-    model: Any = Routine
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        info = getattr(model, "model_fields", {}).get(part)
-        if info is None:
-            return None
-        annotation = info.annotation
-        candidates = [annotation, *getattr(annotation, "__args__", ())]
-        for inner in list(candidates):
-            candidates.extend(getattr(inner, "__args__", ()))
-        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-        if model is None:
-            return None
-    return model
-
-
-def _describe(error: Mapping[str, Any]) -> tuple[Sequence[str | int], str]:
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        key = loc[-1]
-        model = _model_at(loc[:-1])
-        valid = sorted(model.model_fields) if model is not None else []
-        close = difflib.get_close_matches(str(key), valid, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return loc, f"unknown key {key!r}{hint} Valid keys here: {', '.join(valid)}"
-    if kind == "missing":
-        return loc, "is required"
-    if kind == "too_short":
-        least = error.get("ctx", {}).get("min_length", 1)
-        return loc, f"needs at least {least} item{'s' if least != 1 else ''}"
-    message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    return loc, message
+    changes: Changes = field(default=Changes(), compare=False)
+    """What the build's overrides changed, and where (``show`` and ``build`` print it)."""
 
 
 def validate(
@@ -102,27 +44,41 @@ def validate(
     lines_from: Any = None,
     origins: Origins | None = None,
 ) -> Routine:
-    """Validate plain data into a Routine; the first problem becomes a RoutineError with its line.
+    """Validate plain data into a Routine; every problem in the file becomes one RoutineError
+    (one line each, by line number).
 
     ``origins`` maps data locations changed by overrides to where the change came from, so an
     error in an override names the override (an option's value, or an overrides file's line),
-    not the routine file.
+    not the routine file: the first such problem is reported alone.
     """
     try:
         return Routine.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        loc, message = _describe(errors[0])
-        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-        for prefix, origin in (origins or {}).items():
+        raise _problem(exc, data, path, lines_from, origins or {}) from None
+
+
+def _problem(exc: ValidationError, data: Mapping[str, Any], path: Path, lines_from: Any,
+             origins: Origins) -> InputError:
+    found = list(dict.fromkeys(describe(error) for error in exc.errors()))
+    more = len(found) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    for loc, message in found:
+        for prefix, origin in origins.items():
             if tuple(loc[: len(prefix)]) == prefix:
-                raise origin.error(message + more, field=_field_name(loc, data) or None) from None
-        raise RoutineError(
-            message + more,
-            path=path,
-            line=line_of(lines_from if lines_from is not None else data, loc),
-            field=_field_name(loc, data) or None,
-        ) from None
+                return origin.error(message + suffix, field=field_name(loc, data) or None)
+    lines = lines_from if lines_from is not None else data
+    problems = sorted(
+        ((line_of(lines, loc), field_name(loc, data) or None, message) for loc, message in found),
+        key=lambda problem: problem[0] or 0,
+    )
+    if len(problems) == 1:
+        line, field, message = problems[0]
+        return RoutineError(message, path=path, line=line, field=field)
+    listed = "\n".join(f"  {RoutineError(message, path=path, line=line, field=field)}"
+                        for line, field, message in problems)
+    error = RoutineError(f"{len(problems)} problems:\n{listed}", path=path)
+    error.line = problems[0][0]
+    return error
 
 
 # ---------------------------------------------------------------------------- the entry point
@@ -134,16 +90,18 @@ def load_routine(path: Path | str, overrides: Overrides | None = None) -> Loaded
     raw = read_yaml_mapping(path)
     data = plain(raw)
     origins: Origins = {}
+    changes = Changes()
     if overrides:
-        data, origins = apply_overrides(data, overrides)
+        data, origins, changes = apply_overrides(data, overrides)
     routine = validate(data, path=path, lines_from=raw, origins=origins)
     if overrides and overrides.scale is not None:
-        routine = scaled(routine, overrides.scale)
+        routine, scaling = scaled(routine, overrides.scale, origins)
+        changes = Changes((*changes.items, scaling))
         origin = OptionValue("scale", overrides.scale)
         routine = validate(routine.model_dump(mode="json"), path=path, origins={(): origin})
     digest = hashlib.sha256(
         json.dumps(routine.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
     log.debug("loaded %s: %d exercises, digest %s", path, len(routine.exercises), digest[:12])
-    return LoadedRoutine(routine=routine, path=path, slug=slugify(path.stem), digest=digest)
+    return LoadedRoutine(routine=routine, path=path, slug=slugify(path.stem), digest=digest, changes=changes)
 

@@ -17,36 +17,28 @@ from pydantic import (
     model_validator,
 )
 
+from . import lenient
 from .doses import check_dose
-from .durations import DurationSyntaxError, Hold, format_duration, parse_duration, parse_hold
+from .durations import Hold, format_duration
 from .printable import check_text
 
 MAX_HOLD_S = 3600.0
 
 
-def _duration(value: object) -> float:
-    try:
-        return parse_duration(value)
-    except DurationSyntaxError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _hold(value: object) -> Hold:
-    try:
-        return parse_hold(value)
-    except DurationSyntaxError as exc:
-        raise ValueError(str(exc)) from None
-
+Count = Annotated[int, BeforeValidator(lenient.count)]
+"""A whole number (reps, sets, rounds): ``8-10``, ``3x10`` and ``ten`` are told how to write it."""
 
 Seconds = Annotated[
-    float, BeforeValidator(_duration), PlainSerializer(format_duration, return_type=str)
+    float, BeforeValidator(lenient.duration), PlainSerializer(format_duration, return_type=str)
 ]
 """A length of time, written in the file as ``45s``, ``1m30s`` or ``2 min``."""
 
-HoldValue = Annotated[Hold, BeforeValidator(_hold), PlainSerializer(str, return_type=str)]
+HoldValue = Annotated[Hold, BeforeValidator(lenient.hold), PlainSerializer(str, return_type=str)]
 Side = Literal["left", "right"]
 Text = Annotated[str, AfterValidator(check_text)]
 """Text from the file: no control characters but tab and line feed (see ``printable``)."""
+Texts = Annotated[list[Text], BeforeValidator(lenient.one_or_many)]
+"""A list of texts; one text written alone is a list of one (``instructions: Lie down.``)."""
 
 
 def slugify(text: str) -> str:
@@ -108,7 +100,7 @@ class Variation(_Strict):
     """One way of doing the exercise (``knees straight``, ``big toe only``), each done in full."""
 
     name: Text = Field(min_length=1)
-    instructions: list[Text] = []
+    instructions: Texts = []
 
 
 class FlowStep(_Strict):
@@ -126,8 +118,8 @@ class Exercise(_Strict):
     name: Text = Field(min_length=1)
     id: str | None = Field(None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     """Stable name for overrides (``--set calf-stretch.hold=60s``); derived from the name."""
-    instructions: list[Text] = []
-    equipment: list[Text] = []
+    instructions: Texts = []
+    equipment: Texts = []
     """What to have at hand for this exercise; named in the transition before it."""
     hold: HoldValue | None = None
     """How long to hold: ``30s``, ``1m``, ``6 breaths``."""
@@ -136,7 +128,7 @@ class Exercise(_Strict):
     "Keep going for one minute." … "And stop." Countdown and callouts as for a hold."""
     dose_range: Text | None = None
     """The range the source gives (``5 to 7 breaths``), kept for the record; never spoken."""
-    reps: int | None = Field(None, gt=0, le=200)
+    reps: Count | None = Field(None, gt=0, le=200)
     """Repetitions, counted aloud when ``rep_time`` is set, else done at your own pace."""
     rep_time: Seconds | None = Field(None, gt=0, le=60)
     """Time for one rep (the lifting part when ``lower`` is set); each rep is counted aloud."""
@@ -146,13 +138,13 @@ class Exercise(_Strict):
     """Time given for reps at your own pace; default three seconds a rep."""
     flow: list[FlowStep] | None = Field(None, min_length=1)
     """Poses paced one per breath, e.g. a sun salutation."""
-    rounds: int = Field(1, ge=1, le=50)
+    rounds: Count = Field(1, ge=1, le=50)
     """How many times a flow is repeated."""
-    sides: list[Side] | None = Field(None, min_length=1, max_length=2)
-    """Do the dose on each side, in this order: ``[right, left]``."""
-    side_label: Text = "side"
+    sides: Annotated[list[Side], BeforeValidator(lenient.sides)] | None = Field(None, min_length=1, max_length=2)
+    """Do the dose on each side, in this order: ``[right, left]`` (``both`` is that; capitals are lowered)."""
+    side_label: Annotated[Text, BeforeValidator(lenient.lower)] = "side"
     """What a side is called: ``foot``, ``leg``, ``hand`` or ``side``."""
-    sets: int = Field(1, ge=1, le=20)
+    sets: Count = Field(1, ge=1, le=20)
     set_rest: Seconds | None = Field(None, ge=0, le=MAX_HOLD_S)
     """Rest between this exercise's sets; default from settings."""
     variations: list[Variation] | None = Field(None, min_length=1)
@@ -196,15 +188,15 @@ class Routine(_Strict):
 
     title: Text = Field(min_length=1)
     description: Text = ""
-    when: Literal["pre-run", "post-run", "any time"] = "any time"
+    when: Annotated[Literal["pre-run", "post-run", "any time"], BeforeValidator(lenient.when)] = "any time"
     source: Source | None = None
     artist: Text | None = None
     """Shown as the artist in music players; default the source's author."""
-    equipment: list[Text] = []
+    equipment: Texts = []
     """Everything the routine needs; announced in the intro."""
     settings: Settings = Settings()
     exercises: list[Exercise] = Field(min_length=1)
-    notes: list[Text] = []
+    notes: Texts = []
     """Choices made where the source was vague, for the record; never spoken."""
 
     @model_validator(mode="after")

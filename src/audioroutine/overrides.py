@@ -4,16 +4,17 @@ breath, rest, lang and scale options) merged over a routine's data, each remembe
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .doses import DOSE_KINDS, DOSES, dose_keys, dose_of
-from .durations import EXAMPLES, DurationSyntaxError, parse_duration
-from .errors import OptionError, RoutineError
-from .model import Exercise, Routine, Settings, slugify
+from .changes import Change, Changes, FileLine, Merge, OptionValue, Origin, Origins, exercise_index, shown
+from .doses import DOSES, dose_keys
+from .errors import RoutineError
+from .general import apply_hold, apply_setting_option, has_instead, own_values
+from .model import Exercise, Routine, Settings
+from .scaling import check_scale
 from .yamlfile import key_line, parse_scalar, plain, read_yaml_mapping
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIN_SCALE, MAX_SCALE = 0.1, 10.0
+__all__ = ["FileLine", "OptionValue", "Origins", "Overrides", "apply_overrides", "has_instead"]
 
 
 @dataclass(frozen=True)
@@ -49,69 +50,25 @@ class Overrides:
         return bool(self.files or self.assignments) or any(value is not None for value in given)
 
 
-@dataclass(frozen=True)
-class FileLine:
-    """An overridden value that came from a line of an overrides file."""
-
-    path: Path
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
-
-    def error(self, message: str, field: str | None = None) -> RoutineError:
-        """A problem with the value, reported at its file and line."""
-        return RoutineError(message, path=self.path, line=self.line, field=field)
-
-
-@dataclass(frozen=True)
-class OptionValue:
-    """An overridden value that came from an option (``set``, ``hold``, ``breath``, ``rest``, ``scale``)."""
-
-    option: str
-    value: object
-
-    def __str__(self) -> str:
-        return f"option {self.option} {self.value}"
-
-    def error(self, message: str, field: str | None = None) -> OptionError:
-        """A problem with the value, reported as a bad value of the option (naming the field)."""
-        return OptionError(f"{field}: {message}" if field else message, option=self.option, value=self.value)
-
-
-Origin = FileLine | OptionValue
-Origins = dict[tuple[str | int, ...], Origin]
-"""Where each changed part of the routine's data came from, by its location in the data."""
-
-
-def _exercise_index(data: Mapping[str, Any]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for i, item in enumerate(data.get("exercises") or []):
-        if isinstance(item, Mapping):
-            key = item.get("id") or (slugify(item["name"]) if isinstance(item.get("name"), str) else None)
-            if key:
-                index[str(key)] = i
-    return index
-
-
-def _apply_to_exercise(data: dict[str, Any], i: int, key: str, value: Any, origin: Origin,
-                       origins: Origins) -> None:
+def _apply_to_exercise(merge: Merge, i: int, key: str, value: Any, origin: Origin, exercise_id: str) -> None:
+    data = merge.data
     item = dict(data["exercises"][i])
-    if key in DOSES:  # a new dose replaces the old one, with the keys that went with it
+    if key in DOSES and item.get(key) is None:  # a new kind of dose replaces the old one and its keys
         for other in dose_keys():
             if other != key:
                 item.pop(other, None)
     item[key] = value
     data["exercises"] = list(data["exercises"])
     data["exercises"][i] = item
-    origins[("exercises", i, key)] = origin
-    origins[("exercises", i)] = origin
+    merge.record(("exercises", i, key), Change(origin, key, shown(value), exercise=exercise_id))
+    merge.origins[("exercises", i)] = origin
 
 
-def _apply(data: dict[str, Any], dotted: list[str], value: Any, origin: Origin, origins: Origins) -> None:
+def _apply(merge: Merge, dotted: list[str], value: Any, origin: Origin) -> None:
     """Set one overridden value: ``settings.rest``, ``<exercise-id>.hold`` or a top-level key."""
     log.debug("override %s = %r (from %s)", ".".join(dotted), value, origin)
-    index = _exercise_index(data)
+    data = merge.data
+    index = exercise_index(data)
     head, rest = dotted[0], dotted[1:]
     if head in index:
         if len(rest) != 1:
@@ -120,7 +77,7 @@ def _apply(data: dict[str, Any], dotted: list[str], value: Any, origin: Origin, 
             raise origin.error(
                 f"exercises have no key {rest[0]!r}; valid keys: " + ", ".join(sorted(Exercise.model_fields))
             )
-        _apply_to_exercise(data, index[head], rest[0], value, origin, origins)
+        _apply_to_exercise(merge, index[head], rest[0], value, origin, head)
         return
     if head == "settings":
         if len(rest) != 1 or rest[0] not in Settings.model_fields:
@@ -129,12 +86,12 @@ def _apply(data: dict[str, Any], dotted: list[str], value: Any, origin: Origin, 
                 + ", ".join(sorted(Settings.model_fields))
             )
         data["settings"] = {**(data.get("settings") or {}), rest[0]: value}
-        origins[("settings", rest[0])] = origin
+        merge.record(("settings", rest[0]), Change(origin, rest[0], shown(value)))
         return
     top_level = set(Routine.model_fields) - {"exercises", "settings"}
     if head in top_level and not rest:
         data[head] = value
-        origins[(head,)] = origin
+        merge.record((head,), Change(origin, head, shown(value)))
         return
     raise origin.error(
         f"{head!r} is not an exercise id or key of this routine. "
@@ -143,7 +100,7 @@ def _apply(data: dict[str, Any], dotted: list[str], value: Any, origin: Origin, 
     )
 
 
-def _apply_exercises(data: dict[str, Any], path: Path, value: Any, line: int, origins: Origins) -> None:
+def _apply_exercises(merge: Merge, path: Path, value: Any, line: int) -> None:
     """An overrides file's ``exercises:``, a mapping from exercise id to the keys to change."""
     if not isinstance(value, Mapping):
         raise RoutineError(
@@ -159,107 +116,47 @@ def _apply_exercises(data: dict[str, Any], path: Path, value: Any, line: int, or
             )
         for sub, sub_value in changes.items():
             origin = FileLine(path, key_line(changes, sub))
-            _apply(data, [str(exercise_id), str(sub)], plain(sub_value), origin, origins)
+            _apply(merge, [str(exercise_id), str(sub)], plain(sub_value), origin)
 
 
-def _apply_file(data: dict[str, Any], path: Path, origins: Origins) -> None:
+def _apply_file(merge: Merge, path: Path) -> None:
     overrides: CommentedMap = read_yaml_mapping(path, what="overrides")
     for key, value in overrides.items():
         line = key_line(overrides, key)
         if key == "exercises":
-            _apply_exercises(data, path, value, line, origins)
+            _apply_exercises(merge, path, value, line)
         elif key == "settings" and isinstance(value, Mapping):
             for sub, sub_value in value.items():
-                _apply(data, ["settings", str(sub)], plain(sub_value), FileLine(path, key_line(value, sub)), origins)
+                _apply(merge, ["settings", str(sub)], plain(sub_value), FileLine(path, key_line(value, sub)))
         else:
-            _apply(data, [str(key)], plain(value), FileLine(path, line), origins)
+            _apply(merge, [str(key)], plain(value), FileLine(path, line))
 
 
-def _check_option(option: str, value: str) -> None:
-    """A duration option's value: a duration, finite, longer than zero (a rest may be zero); a
-    language: not empty (the routine's validation checks the rest)."""
-    shown = value if isinstance(value, str) and value.strip() else repr(value)
-    if option == "lang":
-        if shown != value:
-            raise OptionError("name a language, like en or en-GB", option=option, value=shown)
-        return
-    try:
-        seconds = parse_duration(value)
-    except DurationSyntaxError as exc:
-        raise OptionError(str(exc), option=option, value=shown) from None
-    if not math.isfinite(seconds) or seconds < 0:
-        raise OptionError(f"expected a duration such as {EXAMPLES}", option=option, value=shown)
-    if seconds == 0 and option != "rest":
-        raise OptionError("must be longer than zero", option=option, value=shown)
+def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[str, Any], Origins, Changes]:
+    """The routine's plain data with every override merged over it, where each came from, and what
+    each changed.
 
-
-def check_scale(factor: object) -> float:
-    """The scale option's factor: a finite number from ``MIN_SCALE`` to ``MAX_SCALE``."""
-    if isinstance(factor, bool) or not isinstance(factor, int | float) or not MIN_SCALE <= factor <= MAX_SCALE:
-        raise OptionError(f"choose a factor between {MIN_SCALE:g} and {MAX_SCALE:g}", option="scale", value=factor)
-    return float(factor)
-
-
-def _apply_hold(data: dict[str, Any], hold: str, origins: Origins) -> None:
-    """Every timed dose (a hold in seconds, timed work) set to ``hold``; breath counts are kept."""
-    _check_option("hold", hold)
-    timed = [kind.name for kind in DOSE_KINDS if kind.timed]
-    for i, item in enumerate(data.get("exercises") or []):
-        for key in timed:
-            value = item.get(key) if isinstance(item, Mapping) else None
-            if value is not None and "breath" not in str(value):
-                data["exercises"][i] = {**data["exercises"][i], key: hold}
-                origins[("exercises", i, key)] = OptionValue("hold", hold)
-
-
-def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[str, Any], Origins]:
-    """The routine's plain data with every override merged over it, and where each came from.
-
-    Files first, then assignments, then the hold, breath, rest and lang options: a later one wins.
+    The more specific value wins, whatever the order on the command line: a value for one exercise
+    (``--set ID.key=``, an overrides file's ``exercises:`` entry) over ``--hold``; among values for
+    the same key, ``--set`` over the files, and a later one over an earlier one; ``--breath``,
+    ``--rest`` and ``--lang`` over the files (with ``--set settings.KEY=`` of another value, an
+    error). ``--scale`` comes after validation (``scaling``) and stretches only what no override named.
     """
-    origins: Origins = {}
+    merge = Merge(data)
     if overrides.scale is not None:
         check_scale(overrides.scale)  # before any file is read: a bad option is named first
     for path in overrides.files:
-        _apply_file(data, Path(path), origins)
+        _apply_file(merge, Path(path))
     for assignment in overrides.assignments:
         origin = OptionValue("set", assignment)
         key, sep, value = assignment.partition("=")
         if not sep or not key.strip():
             raise origin.error("write it as KEY=VALUE, like calf-stretch.hold=60s")
-        _apply(data, key.strip().split("."), parse_scalar(value.strip()), origin, origins)
+        _apply(merge, key.strip().split("."), parse_scalar(value.strip()), origin)
     if overrides.hold is not None:
-        _apply_hold(data, overrides.hold, origins)
-    for option, value in (("breath", overrides.breath), ("rest", overrides.rest), ("lang", overrides.lang)):
+        apply_hold(merge, overrides.hold)
+    for name, value in (("breath", overrides.breath), ("rest", overrides.rest), ("lang", overrides.lang)):
         if value is not None:
-            _check_option(option, value)
-            data["settings"] = {**(data.get("settings") or {}), option: value}
-            origins[("settings", option)] = OptionValue(option, value)
-    return data, origins
-
-
-def scaled(routine: Routine, factor: float) -> Routine:
-    """Every hold, timed work, rest, breath and own-pace window stretched by ``factor``.
-
-    The result is not validated: validate its data (a stretched hold may be over the limit).
-    """
-    factor = check_scale(factor)
-    log.info("scaling every length by %g", factor)
-    settings = routine.settings.model_copy(
-        update={
-            "breath": routine.settings.breath * factor,
-            "rest": routine.settings.rest * factor,
-            "set_rest": routine.settings.set_rest * factor,
-        }
-    )
-    exercises = [
-        exercise.model_copy(
-            update={
-                "set_rest": exercise.set_rest * factor if exercise.set_rest is not None else None,
-                **dose_of(exercise).scale(exercise, factor),
-            }
-        )
-        for exercise in routine.exercises
-    ]
-    return routine.model_copy(update={"settings": settings, "exercises": exercises})
-
+            apply_setting_option(merge, name, value)
+    own_values(merge)
+    return merge.data, merge.origins, merge.result()

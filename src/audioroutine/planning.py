@@ -122,6 +122,16 @@ def plan_routines(names: Sequence[str], options: BuildOptions) -> list[Plan]:
     return [output.apply(plan_routine(routine, templates[routine.routine.settings.lang])) for routine in loaded]
 
 
+def report_changes(plans: Sequence[Plan], log: Callable[[str], None] | None) -> None:
+    """Tell ``log`` what each routine's overrides changed, one line each (options marked by name,
+    ``errors.option``, for the front end to write as its flags)."""
+    for plan in plans:
+        if log is not None and plan.loaded.changes:
+            log(f"changes to {plan.slug}:")
+            for change in plan.loaded.changes.items:
+                log(f"  {change.line()}")
+
+
 def check_output_names(loaded: Sequence[LoadedRoutine], output: Output | None = None) -> None:
     """Two routine files that give one output name (``a/calf.yaml`` and ``b/Calf.yaml``, or names
     of only emoji or punctuation) would overwrite each other: stop before any audio work."""

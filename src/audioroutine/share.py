@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from .build import Log, build_plans
 from .errors import Note, OptionError, option
 from .options import BuildOptions
-from .planning import plan_routines
+from .planning import plan_routines, report_changes
 from .sharepage import FEED, INDEX, Page, SharedRoutine, write_folder
 from .synthesis import Progress
 
@@ -123,6 +123,7 @@ def share(
     out = Path(out)
     options = dataclasses.replace(options, out=out, album=options.album or title)
     plans = plan_routines(_unique(names), options)
+    report_changes(plans, log)
     results = build_plans(plans, options, log=log, progress=progress)
     routines = [SharedRoutine.of(result) for result in results]
     zip_path = write_folder(out, Page(title, description, options.artist, base), routines)

@@ -55,14 +55,39 @@ def _load(text: str, path: Path, what: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "<stream end>" in problem:
             mark = exc.context_mark  # an unclosed bracket or quote: point where it opened
+        line = mark.line + 1 if mark is not None else None
+        fix = _layout_fix(text, problem, line)
+        if fix is not None:
+            raise RoutineError(f"is not valid YAML: {fix[1]}", path=path, line=fix[0]) from None
         if exc.context and exc.context_mark is not None and exc.problem:
             problem += f" ({exc.context.strip()} on line {exc.context_mark.line + 1})"
-        line = mark.line + 1 if mark is not None else None
         raise RoutineError(f"is not valid YAML: {problem}", path=path, line=line) from None
     except YAMLError as exc:
         raise RoutineError(f"is not valid YAML: {exc}", path=path) from None
     except (ValueError, TypeError, LookupError, ArithmeticError) as exc:  # a value built after its node
         raise RoutineError(f"is not valid YAML: a value cannot be read ({exc})", path=path) from None
+
+
+_INDENT_PROBLEMS = ("mapping values are not allowed here", "expected <block end>", "did not find expected key",
+                    "did not find expected '-' indicator")
+
+
+def _layout_fix(text: str, problem: str, line: int | None) -> tuple[int, str] | None:
+    """A scanner's error that means a tab, a bad indent or an unquoted ``: ``, said as the fix (at
+    its line); ``None`` when it is none of those."""
+    lines = text.splitlines()
+    tabbed = next((n for n, row in enumerate(lines, 1) if "\t" in row[: len(row) - len(row.lstrip())]), None)
+    if tabbed is not None and (line is None or tabbed <= line or "'\\t'" in problem):
+        return tabbed, f"line {tabbed} is indented with a tab; indent with spaces, not tabs"
+    if line is None or not 1 <= line <= len(lines) or not problem.startswith(_INDENT_PROBLEMS):
+        return None
+    row = lines[line - 1].strip().removeprefix("- ")
+    key, sep, value = row.partition(": ")
+    if problem.startswith("mapping values") and sep and (": " in value or value.endswith(":")):
+        quote = "'" if '"' in value else '"'
+        return line, f"a value holding ': ' must be quoted, like  {key}: {quote}{value}{quote}"
+    return line, f"line {line} is indented differently from the lines above it; line up the keys of one " \
+                 "mapping (and the '-' of one list) with spaces"
 
 
 def read_yaml_mapping(path: Path, what: str = "routine") -> CommentedMap:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..durations import mmss
-from ..errors import AudioRoutineError, InputError
+from ..errors import AudioRoutineError, InputError, render_options
 from ..printable import for_terminal
 from .params import (
     AllFlag,
@@ -49,7 +49,7 @@ def _names(routines: list[str] | None, all_: bool) -> list[str]:
 
 
 def _log(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo(for_terminal(render_options(message, flag)), err=True)
 
 
 @with_build_options
@@ -109,6 +109,10 @@ def show_command(
     routine_model = plan.loaded.routine
     typer.echo(for_terminal(f"{routine_model.title}  ({plan.loaded.path})"))
     typer.echo("exercise ids: " + ", ".join(routine_model.exercise_ids()))
+    if plan.loaded.changes:
+        typer.echo("changes:")
+        for line in plan.loaded.changes.lines(flag):
+            typer.echo(for_terminal(f"  {line}"))
     typer.echo(f"lengths for {voice_name}; ~ marks an estimate for a phrase not spoken yet")
     typer.echo("")
     for cue in cues:
