@@ -16,7 +16,7 @@ from typing import Any, Literal, get_args
 from .constants import CUE_SHEET_VERSION
 from .errors import AudioRoutineError
 
-SilenceKind = Literal["hold", "work", "rest", "settle", "switch", "reps", "flow"]
+SilenceKind = Literal["hold", "work", "rest", "settle", "switch", "reps", "flow", "relax"]
 """Timed stretches: they last exactly their time, whatever is said inside them."""
 OverlayKind = Literal["count", "callout", "breath", "rep", "tempo", "pose"]
 """Short cues spoken at exact times inside a timed stretch."""

@@ -1,4 +1,4 @@
-"""Doses (hold, work, reps, flow) as one table: what each kind of dose is, everywhere it matters.
+"""Doses (hold, work, reps, flow, relax) as one table: what each kind of dose is, everywhere it matters.
 
 An exercise has exactly one dose. For each kind the table says which keys go with it, what the
 hold option and a scale factor change, how it is written into the script, and how the cue sheet
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+
+from .durations import format_duration
 
 if TYPE_CHECKING:
     from .model import Exercise
@@ -103,6 +105,13 @@ def _write_flow(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -
         yield w.timed(offset, "flow", round_where, counted=False, extra=extra)
 
 
+def _write_relax(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
+    """Stillness: a gentle opening, silence (no countdown, no callouts, no reminders), a gentle return."""
+    yield from w.say("relax", where, seconds=exercise.relax, exercise=exercise)
+    yield w.timed(exercise.relax, "relax", where, counted=False)
+    yield from w.say("relax_end", where, last=last)
+
+
 # ---------------------------------------------------------------------------- rules within a dose
 
 
@@ -111,6 +120,11 @@ def _check_reps(exercise: Exercise) -> None:
         raise ValueError("reps are either counted (rep_time) or at your own pace (window)")
     if exercise.lower is not None and exercise.rep_time is None:
         raise ValueError("lower needs rep_time, the time of the lifting part")
+
+
+def _check_relax(exercise: Exercise) -> None:
+    if exercise.sides or exercise.sets > 1 or exercise.variations:
+        raise ValueError("relax is one stretch of stillness: sides, sets and variations go with other doses")
 
 
 def _stretched(value: float | None, factor: float) -> float | None:
@@ -144,6 +158,12 @@ DOSE_KINDS: tuple[DoseKind, ...] = (
         scale=lambda e, factor: {},  # poses are paced by the breath, which stretches with the settings
         summary=lambda e, breath: {"flow_steps": len(e.flow), "rounds": e.rounds},
         label=lambda s: f"{s['rounds']} x {s['flow_steps']} steps" if "flow_steps" in s else None,
+    ),
+    DoseKind(
+        name="relax", hint="relax (like 2m)", write=_write_relax, check=_check_relax,
+        scale=lambda e, factor: {"relax": e.relax * factor},
+        summary=lambda e, breath: {"relax_s": round(e.relax, 3)},
+        label=lambda s: f"relax {format_duration(s['relax_s'])}" if "relax_s" in s else None,
     ),
 )
 DOSES: dict[str, DoseKind] = {kind.name: kind for kind in DOSE_KINDS}

@@ -18,6 +18,7 @@ from .errors import RoutineError
 from .model import Routine, slugify
 from .overrides import OptionValue, Origins, Overrides, apply_overrides, scaled
 from .printable import for_terminal
+from .rests import Folded, RestPlacement, fold_rests
 from .yamlfile import line_of, plain, read_yaml_mapping
 
 log = logging.getLogger(__name__)
@@ -101,12 +102,14 @@ def validate(
     path: Path,
     lines_from: Any = None,
     origins: Origins | None = None,
+    folded: Folded | None = None,
 ) -> Routine:
     """Validate plain data into a Routine; the first problem becomes a RoutineError with its line.
 
     ``origins`` maps data locations changed by overrides to where the change came from, so an
     error in an override names the override (an option's value, or an overrides file's line),
-    not the routine file.
+    not the routine file. ``folded`` maps a location back to the file's when rest items were
+    folded into the exercises (``rests``).
     """
     try:
         return Routine.model_validate(data)
@@ -117,6 +120,8 @@ def validate(
         for prefix, origin in (origins or {}).items():
             if tuple(loc[: len(prefix)]) == prefix:
                 raise origin.error(message + more, field=_field_name(loc, data) or None) from None
+        if folded is not None and lines_from is not None:
+            loc, data = folded.file_loc(loc), lines_from
         raise RoutineError(
             message + more,
             path=path,
@@ -132,11 +137,16 @@ def load_routine(path: Path | str, overrides: Overrides | None = None) -> Loaded
     """Read, merge overrides into, and validate one routine file."""
     path = Path(path)
     raw = read_yaml_mapping(path)
-    data = plain(raw)
+    try:
+        folded = fold_rests(plain(raw))
+    except RestPlacement as exc:
+        loc = ("exercises", exc.index)
+        raise RoutineError(str(exc), path=path, line=line_of(raw, loc), field=_field_name(loc, raw)) from None
+    data = folded.data
     origins: Origins = {}
     if overrides:
         data, origins = apply_overrides(data, overrides)
-    routine = validate(data, path=path, lines_from=raw, origins=origins)
+    routine = validate(data, path=path, lines_from=raw, origins=origins, folded=folded)
     if overrides and overrides.scale is not None:
         routine = scaled(routine, overrides.scale)
         origin = OptionValue("scale", overrides.scale)

@@ -20,6 +20,7 @@ from pydantic import (
 from .doses import check_dose
 from .durations import DurationSyntaxError, Hold, format_duration, parse_duration, parse_hold
 from .printable import check_text
+from .rests import fold_rests
 
 MAX_HOLD_S = 3600.0
 
@@ -131,6 +132,9 @@ class Exercise(_Strict):
     """What to have at hand for this exercise; named in the transition before it."""
     hold: HoldValue | None = None
     """How long to hold: ``30s``, ``1m``, ``6 breaths``."""
+    relax: Seconds | None = Field(None, gt=0, le=MAX_HOLD_S)
+    """Stillness, like lying down at the end: a gentle opening, silence, a gentle return; no
+    countdown, no callouts, and the hold option leaves it as it is."""
     work: Seconds | None = Field(None, gt=0, le=MAX_HOLD_S)
     """Timed work that is not a still hold (rolling a foot on a ball, massaging a calf):
     "Keep going for one minute." … "And stop." Countdown and callouts as for a hold."""
@@ -155,6 +159,9 @@ class Exercise(_Strict):
     sets: int = Field(1, ge=1, le=20)
     set_rest: Seconds | None = Field(None, ge=0, le=MAX_HOLD_S)
     """Rest between this exercise's sets; default from settings."""
+    rest_after: Seconds | None = Field(None, ge=0, le=MAX_HOLD_S)
+    """Rest between this exercise and the next (``0s``: none); default ``settings.rest``. A
+    ``- rest: 30s`` item after the exercise in the list means the same."""
     variations: list[Variation] | None = Field(None, min_length=1)
     """Ways to do the exercise, each done in full within every set."""
     note: Text | None = None
@@ -207,6 +214,11 @@ class Routine(_Strict):
     notes: list[Text] = []
     """Choices made where the source was vague, for the record; never spoken."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rest_items(cls, data: object) -> object:
+        return fold_rests(data).data  # the loader folds first, keeping the file's lines (rests.py)
+
     @model_validator(mode="after")
     def _unique_ids(self) -> Routine:
         seen: dict[str, str] = {}
@@ -217,6 +229,9 @@ class Routine(_Strict):
                     f"{exercise.name!r}); give one an id"
                 )
             seen[exercise.key] = exercise.name
+        if self.exercises[-1].rest_after is not None:
+            raise ValueError(f"rest_after on the last exercise ({self.exercises[-1].name!r}): nothing follows it; "
+                             "remove it")
         return self
 
     def exercise_ids(self) -> list[str]:

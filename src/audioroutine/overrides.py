@@ -239,7 +239,7 @@ def apply_overrides(data: dict[str, Any], overrides: Overrides) -> tuple[dict[st
 
 
 def scaled(routine: Routine, factor: float) -> Routine:
-    """Every hold, timed work, rest, breath and own-pace window stretched by ``factor``.
+    """Every hold, timed work, relaxation, rest, breath and own-pace window stretched by ``factor``.
 
     The result is not validated: validate its data (a stretched hold may be over the limit).
     """
@@ -256,6 +256,7 @@ def scaled(routine: Routine, factor: float) -> Routine:
         exercise.model_copy(
             update={
                 "set_rest": exercise.set_rest * factor if exercise.set_rest is not None else None,
+                "rest_after": exercise.rest_after * factor if exercise.rest_after is not None else None,
                 **dose_of(exercise).scale(exercise, factor),
             }
         )

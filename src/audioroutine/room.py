@@ -112,9 +112,11 @@ def _said_lengths(routine: Routine) -> list[tuple[str | None, str, float]]:
     if len(routine.exercises) > 1 and routine.settings.rest:
         said.append((None, "rest", routine.settings.rest))
     for exercise in routine.exercises:
+        if exercise.rest_after:
+            said.append((exercise.name, "rest_after", exercise.rest_after))
         if exercise.hold is not None and exercise.hold.seconds is not None:
             said.append((exercise.name, "hold", exercise.hold.seconds))
-        for field in ("work", "window"):
+        for field in ("work", "window", "relax"):
             if getattr(exercise, field) is not None:
                 said.append((exercise.name, field, getattr(exercise, field)))
         set_rest = exercise.set_rest if exercise.set_rest is not None else routine.settings.set_rest

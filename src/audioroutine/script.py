@@ -1,7 +1,7 @@
 """Render a routine through the cue templates into a script: the ordered cues of the audio.
 
 A script is a list of segments played one after another (speech, chimes, timed silences);
-a timed silence (a hold, rest, reps or flow) carries overlays: short cues spoken at exact
+a timed silence (a hold, rest, reps, flow or relaxation) carries overlays: short cues spoken at exact
 offsets inside it (countdown numbers, rep counts, callouts, breath cues, flow poses).
 """
 
@@ -60,7 +60,7 @@ class Silence:
     """A timed stretch: exactly ``seconds`` long, whatever is spoken inside it."""
 
     seconds: float
-    kind: str  # hold, work, rest, settle, switch, reps, flow
+    kind: str  # hold, work, rest, settle, switch, reps, flow, relax
     where: Where = Where()
     overlays: tuple[Overlay, ...] = ()
 
@@ -190,15 +190,23 @@ class ScriptWriter:
         if s.chimes:
             yield Chime("end", base)
 
+    def rest_before(self, exercise: Exercise, previous: Exercise) -> Iterator[Segment]:
+        """The rest between two exercises (the previous one's ``rest_after``, else ``settings.rest``;
+        none at zero), naming the next. Before stillness it is time to lie down: not counted out."""
+        rest = previous.rest_after if previous.rest_after is not None else self.settings.rest
+        if rest:
+            relax = exercise.relax is not None
+            yield from self.say("next", exercise=exercise, seconds=rest, relax=relax)
+            yield self.timed(rest, "rest", Where(), counted=not relax)
+
     def segments(self) -> Iterator[Segment]:
         routine = self.routine
         equipment = list(routine.equipment)
         yield from self.say("intro", routine=routine, exercises=routine.exercises,
                             equipment=equipment, total_seconds=self.total_seconds)
         for number, exercise in enumerate(routine.exercises, start=1):
-            if number > 1 and self.settings.rest:
-                yield from self.say("next", exercise=exercise, seconds=self.settings.rest)
-                yield self.timed(self.settings.rest, "rest", Where())
+            if number > 1:
+                yield from self.rest_before(exercise, routine.exercises[number - 2])
             yield from self.exercise(number, exercise)
         yield from self.say("outro", routine=routine)
 
