@@ -52,7 +52,7 @@ class DoseKind:
 def _write_hold(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
     hold = exercise.hold
     seconds = hold.length(w.settings.breath)
-    yield from w.say("hold", where, hold=hold, exercise=exercise)
+    yield from w.opening("hold", where, hold=hold, exercise=exercise)
     extra: list[Overlay] = []
     if hold.breaths is not None:
         if w.settings.breath_cues:
@@ -64,43 +64,44 @@ def _write_hold(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -
         yield w.timed(seconds, "hold", where, counted=False, extra=extra)
     else:
         yield w.timed(seconds, "hold", where, extra=w.callouts(seconds, where))
-    yield from w.say("hold_end", where, last=last)
+    yield from w.ending("hold_end", where, last=last)
 
 
 def _write_work(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
-    yield from w.say("work", where, seconds=exercise.work, exercise=exercise)
+    yield from w.opening("work", where, seconds=exercise.work, exercise=exercise)
     yield w.timed(exercise.work, "work", where, extra=w.callouts(exercise.work, where))
-    yield from w.say("work_end", where, last=last)
+    yield from w.ending("work_end", where, last=last)
 
 
 def _write_reps(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
     reps = exercise.reps
     if exercise.rep_time is None:
         window = exercise.window or 3.0 * reps
-        yield from w.say("reps_own_pace", where, reps=reps, window=window, exercise=exercise)
+        yield from w.opening("reps_own_pace", where, reps=reps, window=window, exercise=exercise)
         yield w.timed(window, "reps", where)
     else:
         cycle = exercise.rep_time + (exercise.lower or 0.0)
-        yield from w.say("reps_counted", where, reps=reps, lower=exercise.lower, exercise=exercise)
+        yield from w.opening("reps_counted", where, reps=reps, lower=exercise.lower, exercise=exercise)
         extra: list[Overlay] = []
         for k in range(reps):
             rep_where = replace(where, rep=k + 1)
             extra += w.overlay(k * cycle, "rep", "rep", rep_where, number=k + 1, reps=reps)
-            if exercise.lower:
+            if exercise.lower and not (w.brief and w.settings.cues == "brief"):  # brief: said the first time
                 extra += w.overlay(k * cycle + exercise.rep_time, "lower", "tempo", rep_where)
         yield w.timed(cycle * reps, "reps", where, counted=False, extra=extra)
-    yield from w.say("reps_end", where)
+    yield from w.ending("reps_end", where)
 
 
 def _write_flow(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
-    yield from w.say("flow", where, rounds=exercise.rounds, exercise=exercise)
+    yield from w.opening("flow", where, rounds=exercise.rounds, exercise=exercise)
     for r in range(1, exercise.rounds + 1):
         round_where = replace(where, rep=r)
         if exercise.rounds > 1:
             yield from w.say("flow_round", round_where, number=r, rounds=exercise.rounds)
         offset, extra = 0.0, []
         for step in exercise.flow:
-            extra += w.overlay(offset, "flow_step", "pose", round_where, step=step)
+            extra += w.overlay(offset, "flow_step", "pose", round_where, step=step,
+                               brief=w.settings.cues != "full" and (w.again or r > 1))
             offset += step.breaths * w.settings.breath
         yield w.timed(offset, "flow", round_where, counted=False, extra=extra)
 

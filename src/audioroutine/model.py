@@ -101,6 +101,13 @@ class Settings(_Strict):
     """When the "… seconds left" callout comes."""
     chimes: bool = True
     """A soft chime at the start and end of each exercise."""
+    cues: Literal["full", "brief", "chimes"] = "full"
+    """How much is said: ``full`` every cue every time; ``brief`` a dose's words the first time only
+    (later sides, sets and rounds: "Hold.", the poses' names); ``chimes`` as brief, with chimes for
+    the start and end of holds and work, and ticks for the countdown and the rep counts."""
+    remind: Seconds | None = Field(None, ge=10, le=MAX_HOLD_S)
+    """In timed holds and work at least twice this long, say the time left every this many
+    seconds ("One minute left."), instead of the halfway and time-left callouts."""
     lang: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     """Language of the spoken cues; selects ``scripts_templates/<lang>/``."""
 

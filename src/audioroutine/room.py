@@ -87,7 +87,8 @@ def stretch_problems(silence: Silence, starts: Sequence[int], lengths: Sequence[
             continue
         field = GOVERNED_BY.get(overlay.kind)
         value = breath if field == "breath" else room / rate
-        text = f"{overlay.text!r} ({_seconds(lengths[i] / rate)}) has {_seconds(max(room, 0) / rate)} to be said"
+        said = overlay.text or f"{overlay.chime} chime"
+        text = f"{said!r} ({_seconds(lengths[i] / rate)}) has {_seconds(max(room, 0) / rate)} to be said"
         if field is None:
             what = f"{text} before the next cue of the {silence.kind}"
             problems.append(Problem(overlay.where.exercise_name, what))

@@ -16,7 +16,9 @@ from .model import Exercise, Routine, Settings, Variation
 from .templates import CueTemplates
 
 MIN_CALLOUT_GAP_S = 4.0
-"""Callouts closer than this to another spoken cue inside a hold are left out."""
+"""Callouts (and reminders) closer than this to another spoken cue inside a hold are left out."""
+CHIMED = {"count": "tick", "rep": "tick", "lower": "tock"}
+"""The cues said as a chime when the routine's cues are ``chimes``, and the chime."""
 
 
 @dataclass(frozen=True)
@@ -40,19 +42,21 @@ class Speech:
 
 @dataclass(frozen=True)
 class Chime:
-    which: str  # "start" or "end"
+    which: str  # one of chimes.CHIMES: "start", "end", "go", "stop"
     where: Where = Where()
     kind: str = "chime"
 
 
 @dataclass(frozen=True)
 class Overlay:
-    """A cue spoken at ``offset`` seconds into the silence that holds it."""
+    """A cue spoken (or, with ``chime``, chimed: ``text`` is None) at ``offset`` seconds into the
+    silence that holds it."""
 
     offset: float
-    text: str
+    text: str | None
     kind: str
     where: Where = Where()
+    chime: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,8 @@ class Script:
                 seen.setdefault(segment.text, segment.where)
             elif isinstance(segment, Silence):
                 for overlay in segment.overlays:
-                    seen.setdefault(overlay.text, overlay.where)
+                    if overlay.text is not None:
+                        seen.setdefault(overlay.text, overlay.where)
         return seen
 
 
@@ -99,6 +104,13 @@ class ScriptWriter:
         self.settings = routine.settings
         self.t = templates
         self.total_seconds = total_seconds
+        self.again = False
+        """The exercise's dose was said before: a later side, variation or set (``exercise``)."""
+
+    @property
+    def brief(self) -> bool:
+        """Say a dose's words briefly: the routine's cues are brief or chimes, and it was said before."""
+        return self.settings.cues != "full" and self.again
 
     def say(self, template: str, where: Where = Where(), kind: str = "speech", **ctx) -> Iterator[Speech]:
         text = check_phrase(self.t.render(template, **ctx), where, template)
@@ -106,6 +118,8 @@ class ScriptWriter:
             yield Speech(text, where, kind)
 
     def overlay(self, offset: float, template: str, kind: str, where: Where, **ctx) -> list[Overlay]:
+        if self.settings.cues == "chimes" and template in CHIMED:
+            return [Overlay(round(offset, 6), None, kind, where, chime=CHIMED[template])]
         text = check_phrase(self.t.render(template, **ctx), where, template)
         return [Overlay(round(offset, 6), text, kind, where)] if text else []
 
@@ -128,16 +142,36 @@ class ScriptWriter:
 
     # -- doses (written by the table in doses.py) -------------------------------------------
 
+    def opening(self, template: str, where: Where, **ctx) -> Iterator[Segment]:
+        """A dose's opening words (``brief`` tells the template it was said before); with chimes
+        for cues, a hold or timed work starts with the ``go`` chime instead."""
+        if self.settings.cues == "chimes" and template in ("hold", "work"):
+            yield Chime("go", where)
+        else:
+            yield from self.say(template, where, brief=self.brief, **ctx)
+
+    def ending(self, template: str, where: Where, **ctx) -> Iterator[Segment]:
+        """The word that ends a dose ("Release."); with chimes for cues, the ``stop`` chime."""
+        if self.settings.cues == "chimes":
+            yield Chime("stop", where)
+        else:
+            yield from self.say(template, where, **ctx)
+
     def callouts(self, seconds: float, where: Where) -> list[Overlay]:
-        """ "Halfway" and "… seconds left" on long timed holds, clear of the countdown."""
-        if not self.settings.callouts or seconds < self.settings.callout_min_hold:
+        """ "Halfway" and "… seconds left" on long timed holds (none with chimes for cues), or the
+        time left every ``remind`` seconds when the hold is at least twice that; clear of the countdown."""
+        remind = self.settings.remind
+        if remind is not None and seconds >= 2 * remind:
+            lefts = [remind * k for k in range(int(seconds // remind), 0, -1) if seconds - remind * k >= remind]
+            wanted = [(seconds - left, "time_left", {"seconds": left}) for left in lefts]
+        elif self.settings.cues == "chimes" or not self.settings.callouts or seconds < self.settings.callout_min_hold:
             return []
+        else:
+            wanted = [(seconds / 2, "halfway", {})]
+            if self.settings.time_left < seconds:
+                wanted.append((seconds - self.settings.time_left, "time_left", {"seconds": self.settings.time_left}))
         found: list[Overlay] = []
         taken = [seconds - k for k in range(self.settings.countdown, 0, -1)] or [seconds]
-        wanted = [(seconds / 2, "halfway", {})]
-        left = self.settings.time_left
-        if left < seconds:
-            wanted.append((seconds - left, "time_left", {"seconds": left}))
         for offset, template, ctx in wanted:
             if all(abs(offset - t) >= MIN_CALLOUT_GAP_S for t in taken):
                 found += self.overlay(offset, template, "callout", where, **ctx)
@@ -168,8 +202,8 @@ class ScriptWriter:
             for v_index, variation in enumerate(variations):
                 v_where = replace(set_where, variation=variation.name if variation else None)
                 if variation is not None:
-                    yield from self.say("variation", v_where, variation=variation,
-                                        first=v_index == 0, exercise=exercise)
+                    yield from self.say("variation", v_where, variation=variation, first=v_index == 0,
+                                        exercise=exercise, brief=s.cues != "full" and set_number > 1)
                     if s.settle and v_index > 0:
                         yield Silence(s.settle, "settle", v_where)
                 for s_index, side in enumerate(sides):
@@ -181,6 +215,7 @@ class ScriptWriter:
                             yield Silence(s.switch, "switch", where)
                     last = (set_number == exercise.sets and v_index == len(variations) - 1
                             and s_index == len(sides) - 1)
+                    self.again = set_number > 1 or v_index > 0 or s_index > 0
                     yield from self.dose(exercise, where, last)
             if set_number < exercise.sets:
                 rest = exercise.set_rest if exercise.set_rest is not None else s.set_rest

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .cache import ClipCache
-from .chimes import chime, chime_length
+from .chimes import CHIMES, chime, chime_length
 from .engines import Engine
 from .errors import AudioError
 from .planning import Plan
@@ -76,12 +76,13 @@ def synthesize_missing(
                 progress(done, len(texts))
 
 
-def chime_stats(cache: ClipCache) -> dict[str, ClipStats]:
-    """The chimes' loudness cells, computed once and kept in the clip cache."""
+def chime_stats(cache: ClipCache, used: frozenset[str] = frozenset()) -> dict[str, ClipStats]:
+    """The loudness cells of the start and end chimes and of those ``used``, computed once and kept
+    in the clip cache."""
     from .clips import clip_stats
 
     found = {}
-    for which in ("start", "end"):
+    for which in [w for w in CHIMES if w in ("start", "end") or w in used]:
         clip = cache.load(CHIME_IDENTITY, which, quiet=True)
         if clip is None:
             stats = clip_stats(chime(which))
@@ -121,4 +122,5 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
         raise AudioError(f"the clip for {texts[0]!r} could not be read back from the clip cache {cache.root}",
                          hint="run `audioroutine cache clear` and build again")
     timeline = build_timeline(plan.script, lambda text: clips[text].size, chime_length)
-    return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache)))
+    used = frozenset(e.chime for e in timeline.events if e.chime)
+    return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache, used)))
