@@ -193,3 +193,17 @@ def test_a_flow_then_two_minutes_of_relaxation_built(write_routine, build_piper)
     assert rest["end_s"] - rest["start_s"] == pytest.approx(15.0, abs=1e-4)
     assert [c["kind"] for c in cues["cues"] if rest["start_s"] < c["start_s"] < rest["end_s"]] == []
     assert cues["exercises"][2]["dose"] == {"sets": 1, "relax_s": 120.0}
+
+
+def test_rest_after_on_the_last_exercise_set_by_an_option_names_it(write_routine):
+    path = write_routine("title: R\nexercises:\n  - {name: One, hold: 10s}\n  - {name: Two, hold: 5s}\n")
+    with pytest.raises(RoutineError, match=r"rest_after on the last exercise \('Two'\): nothing follows it"):
+        load_routine(path, Overrides(assignments=("two.rest_after=30s",)))
+
+
+def test_rest_items_mean_the_same_to_the_model_itself():
+    from audioroutine.model import Routine
+
+    routine = Routine.model_validate({"title": "R", "exercises": [
+        {"name": "One", "hold": "10s"}, {"rest": "30s"}, {"name": "Two", "hold": "5s"}]})
+    assert [(e.name, e.rest_after) for e in routine.exercises] == [("One", 30.0), ("Two", None)]

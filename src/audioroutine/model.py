@@ -20,7 +20,7 @@ from pydantic import (
 from .doses import check_dose
 from .durations import DurationSyntaxError, Hold, format_duration, parse_duration, parse_hold
 from .printable import check_text
-from .rests import fold_rests
+from .rests import fold_rests, is_rest_item
 
 MAX_HOLD_S = 3600.0
 
@@ -224,7 +224,11 @@ class Routine(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _rest_items(cls, data: object) -> object:
-        return fold_rests(data).data  # the loader folds first, keeping the file's lines (rests.py)
+        """Rest items folded into the exercise before them (the loader folds first, keeping the file's lines)."""
+        exercises = data.get("exercises") if isinstance(data, dict) else None
+        if isinstance(exercises, list) and any(is_rest_item(item) for item in exercises):
+            return fold_rests(data).data
+        return data
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Routine:
