@@ -28,6 +28,7 @@ SUMMARIES = [
      {"sets": 1, "reps": 10, "variations": ["straight", "bent"]}, "Calf: 10 reps"),
     ({"flow": [{"breath": "in", "pose": "up"}, {"breath": "out", "pose": "down"}], "rounds": 3},
      {"sets": 1, "flow_steps": 2, "rounds": 3}, "Calf: 3 x 2 steps"),
+    ({"relax": "2m"}, {"sets": 1, "relax_s": 120.0}, "Calf: relax 2m"),
 ]
 
 
