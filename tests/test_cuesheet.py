@@ -36,6 +36,7 @@ exercises:
   - {name: Own pace, reps: 5, window: 10s}
   - {name: Counted, reps: 2, rep_time: 1s, lower: 2s, variations: [{name: wide}, {name: narrow}]}
   - {name: Flow, flow: [{breath: in, pose: up}, {breath: out, pose: down}], rounds: 2}
+  - {name: Lie still, relax: 30s}
 """
 
 

@@ -104,7 +104,7 @@ def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str)
     """Mix and encode one routine, then write its files (temporary files of this build's own,
     renamed together, the cue sheet last). Tags and sidecars are prepared while the encoder runs."""
     # The audio stages (numpy, pydub, mutagen, Pillow) load only when a routine is written.
-    from .chimes import chime
+    from .chimes import CHIMES, chime
     from .export import cue_sheet, prepare_extras
     from .loudness import TARGET_LUFS
     from .mix import mix_blocks
@@ -120,7 +120,7 @@ def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str)
     helper = ThreadPoolExecutor(max_workers=1)
     try:
         extras = helper.submit(prepare_extras, plan, sheet, options)
-        chimes = {which: chime(which) for which in ("start", "end")}
+        chimes = {which: chime(which) for which in CHIMES}
         with stage("mix and encode"):
             encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
                                                                      start=start, stop=stop), tmp_mp3)

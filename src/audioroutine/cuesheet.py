@@ -16,11 +16,14 @@ from typing import Any, Literal, get_args
 from .constants import CUE_SHEET_VERSION
 from .errors import AudioRoutineError
 
-SilenceKind = Literal["hold", "work", "rest", "settle", "switch", "reps", "flow"]
+SilenceKind = Literal["hold", "work", "rest", "settle", "switch", "reps", "flow", "relax"]
 """Timed stretches: they last exactly their time, whatever is said inside them."""
 OverlayKind = Literal["count", "callout", "breath", "rep", "tempo", "pose"]
 """Short cues spoken at exact times inside a timed stretch."""
 CueKind = Literal["speech", "chime", SilenceKind, OverlayKind]
+ChimeKind = Literal["start", "end", "go", "stop", "tick", "tock"]
+"""The chimes (``chimes.CHIMES``): an exercise's start and end; with chimes for cues, a hold's start
+and end, a countdown number or rep count, a rep's lowering."""
 CUE_KINDS: frozenset[str] = frozenset(get_args(CueKind))
 
 
@@ -38,7 +41,7 @@ class Cue:
     end_s: float
     text: str | None = None
     """The words spoken (speech and overlays)."""
-    chime: Literal["start", "end"] | None = None
+    chime: ChimeKind | None = None
     exercise: str | None = None
     """The id of the exercise (the chapter) it belongs to."""
     side: str | None = None
@@ -215,7 +218,7 @@ def _read(cls: type, data: Any, **kinds: tuple[type, ...]) -> Any:
 def _cue(data: Any) -> Cue:
     cue = _read(Cue, data, kind=_STR, start_s=_NUM, end_s=_NUM, text=_STR, chime=_STR, exercise=_STR, side=_STR,
                 set=_INT, rep=_INT, variation=_STR)
-    if cue.kind not in CUE_KINDS or cue.chime not in (None, "start", "end"):
+    if cue.kind not in CUE_KINDS or cue.chime not in (None, *get_args(ChimeKind)):
         raise CueSheetError(f"unknown cue kind {cue.kind!r} (chime {cue.chime!r})")
     return cue
 

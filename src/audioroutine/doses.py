@@ -1,4 +1,4 @@
-"""Doses (hold, work, reps, flow) as one table: what each kind of dose is, everywhere it matters.
+"""Doses (hold, work, reps, flow, relax) as one table: what each kind of dose is, everywhere it matters.
 
 An exercise has exactly one dose. For each kind the table says which keys go with it, what the
 hold option and a scale factor change, how it is written into the script, and how the cue sheet
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+
+from .durations import format_duration
 
 if TYPE_CHECKING:
     from .model import Exercise
@@ -50,7 +52,7 @@ class DoseKind:
 def _write_hold(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
     hold = exercise.hold
     seconds = hold.length(w.settings.breath)
-    yield from w.say("hold", where, hold=hold, exercise=exercise)
+    yield from w.opening("hold", where, hold=hold, exercise=exercise)
     extra: list[Overlay] = []
     if hold.breaths is not None:
         if w.settings.breath_cues:
@@ -62,45 +64,53 @@ def _write_hold(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -
         yield w.timed(seconds, "hold", where, counted=False, extra=extra)
     else:
         yield w.timed(seconds, "hold", where, extra=w.callouts(seconds, where))
-    yield from w.say("hold_end", where, last=last)
+    yield from w.ending("hold_end", where, last=last)
 
 
 def _write_work(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
-    yield from w.say("work", where, seconds=exercise.work, exercise=exercise)
+    yield from w.opening("work", where, seconds=exercise.work, exercise=exercise)
     yield w.timed(exercise.work, "work", where, extra=w.callouts(exercise.work, where))
-    yield from w.say("work_end", where, last=last)
+    yield from w.ending("work_end", where, last=last)
 
 
 def _write_reps(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
     reps = exercise.reps
     if exercise.rep_time is None:
         window = exercise.window or 3.0 * reps
-        yield from w.say("reps_own_pace", where, reps=reps, window=window, exercise=exercise)
+        yield from w.opening("reps_own_pace", where, reps=reps, window=window, exercise=exercise)
         yield w.timed(window, "reps", where)
     else:
         cycle = exercise.rep_time + (exercise.lower or 0.0)
-        yield from w.say("reps_counted", where, reps=reps, lower=exercise.lower, exercise=exercise)
+        yield from w.opening("reps_counted", where, reps=reps, lower=exercise.lower, exercise=exercise)
         extra: list[Overlay] = []
         for k in range(reps):
             rep_where = replace(where, rep=k + 1)
             extra += w.overlay(k * cycle, "rep", "rep", rep_where, number=k + 1, reps=reps)
-            if exercise.lower:
+            if exercise.lower and not (w.brief and w.settings.cues == "brief"):  # brief: said the first time
                 extra += w.overlay(k * cycle + exercise.rep_time, "lower", "tempo", rep_where)
         yield w.timed(cycle * reps, "reps", where, counted=False, extra=extra)
-    yield from w.say("reps_end", where, last=last, rest=w.rest_ahead)
+    yield from w.ending("reps_end", where, last=last, rest=w.rest_ahead)
 
 
 def _write_flow(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
-    yield from w.say("flow", where, rounds=exercise.rounds, exercise=exercise)
+    yield from w.opening("flow", where, rounds=exercise.rounds, exercise=exercise)
     for r in range(1, exercise.rounds + 1):
         round_where = replace(where, rep=r)
         if exercise.rounds > 1:
             yield from w.say("flow_round", round_where, number=r, rounds=exercise.rounds)
         offset, extra = 0.0, []
         for step in exercise.flow:
-            extra += w.overlay(offset, "flow_step", "pose", round_where, step=step)
+            extra += w.overlay(offset, "flow_step", "pose", round_where, step=step,
+                               brief=w.settings.cues != "full" and (w.again or r > 1))
             offset += step.breaths * w.settings.breath
         yield w.timed(offset, "flow", round_where, counted=False, extra=extra)
+
+
+def _write_relax(w: ScriptWriter, exercise: Exercise, where: Where, last: bool) -> Iterator[Segment]:
+    """Stillness: a gentle opening, silence (no countdown, no callouts, no reminders), a gentle return."""
+    yield from w.say("relax", where, seconds=exercise.relax, exercise=exercise)
+    yield w.timed(exercise.relax, "relax", where, counted=False)
+    yield from w.say("relax_end", where, last=last)
 
 
 # ---------------------------------------------------------------------------- rules within a dose
@@ -111,6 +121,11 @@ def _check_reps(exercise: Exercise) -> None:
         raise ValueError("reps are either counted (rep_time) or at your own pace (window)")
     if exercise.lower is not None and exercise.rep_time is None:
         raise ValueError("lower needs rep_time, the time of the lifting part")
+
+
+def _check_relax(exercise: Exercise) -> None:
+    if exercise.sides or exercise.sets > 1 or exercise.variations:
+        raise ValueError("relax is one stretch of stillness: sides, sets and variations go with other doses")
 
 
 def _stretched(value: float | None, factor: float) -> float | None:
@@ -144,6 +159,12 @@ DOSE_KINDS: tuple[DoseKind, ...] = (
         scale=lambda e, factor: {},  # poses are paced by the breath, which stretches with the settings
         summary=lambda e, breath: {"flow_steps": len(e.flow), "rounds": e.rounds},
         label=lambda s: f"{s['rounds']} x {s['flow_steps']} steps" if "flow_steps" in s else None,
+    ),
+    DoseKind(
+        name="relax", hint="relax (like 2m)", write=_write_relax, check=_check_relax,
+        scale=lambda e, factor: {"relax": e.relax * factor},
+        summary=lambda e, breath: {"relax_s": round(e.relax, 3)},
+        label=lambda s: f"relax {format_duration(s['relax_s'])}" if "relax_s" in s else None,
     ),
 )
 DOSES: dict[str, DoseKind] = {kind.name: kind for kind in DOSE_KINDS}

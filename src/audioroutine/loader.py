@@ -18,6 +18,7 @@ from .errors import InputError, RoutineError
 from .model import Routine, slugify
 from .overrides import Overrides, apply_overrides
 from .problems import describe, field_name
+from .rests import Folded, RestPlacement, fold_rests
 from .scaling import scaled
 from .yamlfile import line_of, plain, read_yaml_mapping
 
@@ -43,22 +44,24 @@ def validate(
     path: Path,
     lines_from: Any = None,
     origins: Origins | None = None,
+    folded: Folded | None = None,
 ) -> Routine:
     """Validate plain data into a Routine; every problem in the file becomes one RoutineError
     (one line each, by line number).
 
     ``origins`` maps data locations changed by overrides to where the change came from, so an
     error in an override names the override (an option's value, or an overrides file's line),
-    not the routine file: the first such problem is reported alone.
+    not the routine file: the first such problem is reported alone. ``folded`` maps a location
+    back to the file's when rest items were folded into the exercises (``rests``).
     """
     try:
         return Routine.model_validate(data)
     except ValidationError as exc:
-        raise _problem(exc, data, path, lines_from, origins or {}) from None
+        raise _problem(exc, data, path, lines_from, origins or {}, folded) from None
 
 
 def _problem(exc: ValidationError, data: Mapping[str, Any], path: Path, lines_from: Any,
-             origins: Origins) -> InputError:
+             origins: Origins, folded: Folded | None = None) -> InputError:
     found = list(dict.fromkeys(describe(error) for error in exc.errors()))
     more = len(found) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
@@ -66,6 +69,8 @@ def _problem(exc: ValidationError, data: Mapping[str, Any], path: Path, lines_fr
         for prefix, origin in origins.items():
             if tuple(loc[: len(prefix)]) == prefix:
                 return origin.error(message + suffix, field=field_name(loc, data) or None)
+    if folded is not None and lines_from is not None:  # rest items folded: the file's own places
+        found, data = [(folded.file_loc(loc), message) for loc, message in found], lines_from
     lines = lines_from if lines_from is not None else data
     problems = sorted(
         ((line_of(lines, loc), field_name(loc, data) or None, message) for loc, message in found),
@@ -88,12 +93,17 @@ def load_routine(path: Path | str, overrides: Overrides | None = None) -> Loaded
     """Read, merge overrides into, and validate one routine file."""
     path = Path(path)
     raw = read_yaml_mapping(path)
-    data = plain(raw)
+    try:
+        folded = fold_rests(plain(raw))
+    except RestPlacement as exc:
+        loc = ("exercises", exc.index)
+        raise RoutineError(str(exc), path=path, line=line_of(raw, loc), field=field_name(loc, raw)) from None
+    data = folded.data
     origins: Origins = {}
     changes = Changes()
     if overrides:
         data, origins, changes = apply_overrides(data, overrides)
-    routine = validate(data, path=path, lines_from=raw, origins=origins)
+    routine = validate(data, path=path, lines_from=raw, origins=origins, folded=folded)
     if overrides and overrides.scale is not None:
         routine, scaling = scaled(routine, overrides.scale, origins)
         changes = Changes((*changes.items, scaling))

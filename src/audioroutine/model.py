@@ -21,6 +21,7 @@ from . import lenient
 from .doses import check_dose
 from .durations import Hold, format_duration
 from .printable import check_text
+from .rests import fold_rests, is_rest_item
 
 MAX_HOLD_S = 3600.0
 
@@ -92,6 +93,13 @@ class Settings(_Strict):
     """When the "… seconds left" callout comes."""
     chimes: bool = True
     """A soft chime at the start and end of each exercise."""
+    cues: Literal["full", "brief", "chimes"] = "full"
+    """How much is said: ``full`` every cue every time; ``brief`` a dose's words the first time only
+    (later sides, sets and rounds: "Hold.", the poses' names); ``chimes`` as brief, with chimes for
+    the start and end of holds and work, and ticks for the countdown and the rep counts."""
+    remind: Seconds | None = Field(None, ge=10, le=MAX_HOLD_S)
+    """In timed holds and work at least twice this long, say the time left every this many
+    seconds ("One minute left."), instead of the halfway and time-left callouts."""
     lang: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     """Language of the spoken cues; selects ``scripts_templates/<lang>/``."""
 
@@ -123,6 +131,9 @@ class Exercise(_Strict):
     """What to have at hand for this exercise; named in the transition before it."""
     hold: HoldValue | None = None
     """How long to hold: ``30s``, ``1m``, ``6 breaths``."""
+    relax: Seconds | None = Field(None, gt=0, le=MAX_HOLD_S)
+    """Stillness, like lying down at the end: a gentle opening, silence, a gentle return; no
+    countdown, no callouts, and the hold option leaves it as it is."""
     work: Seconds | None = Field(None, gt=0, le=MAX_HOLD_S)
     """Timed work that is not a still hold (rolling a foot on a ball, massaging a calf):
     "Keep going for one minute." … "And stop." Countdown and callouts as for a hold."""
@@ -147,6 +158,9 @@ class Exercise(_Strict):
     sets: Count = Field(1, ge=1, le=20)
     set_rest: Seconds | None = Field(None, ge=0, le=MAX_HOLD_S)
     """Rest between this exercise's sets; default from settings."""
+    rest_after: Seconds | None = Field(None, ge=0, le=MAX_HOLD_S)
+    """Rest between this exercise and the next (``0s``: none); default ``settings.rest``. A
+    ``- rest: 30s`` item after the exercise in the list means the same."""
     variations: list[Variation] | None = Field(None, min_length=1)
     """Ways to do the exercise, each done in full within every set."""
     note: Text | None = None
@@ -199,6 +213,15 @@ class Routine(_Strict):
     notes: Texts = []
     """Choices made where the source was vague, for the record; never spoken."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rest_items(cls, data: object) -> object:
+        """Rest items folded into the exercise before them (the loader folds first, keeping the file's lines)."""
+        exercises = data.get("exercises") if isinstance(data, dict) else None
+        if isinstance(exercises, list) and any(is_rest_item(item) for item in exercises):
+            return fold_rests(data).data
+        return data
+
     @model_validator(mode="after")
     def _unique_ids(self) -> Routine:
         seen: dict[str, str] = {}
@@ -209,6 +232,9 @@ class Routine(_Strict):
                     f"{exercise.name!r}); give one an id"
                 )
             seen[exercise.key] = exercise.name
+        if self.exercises[-1].rest_after is not None:
+            raise ValueError(f"rest_after on the last exercise ({self.exercises[-1].name!r}): nothing follows it; "
+                             "remove it")
         return self
 
     def exercise_ids(self) -> list[str]:

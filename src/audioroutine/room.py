@@ -87,7 +87,8 @@ def stretch_problems(silence: Silence, starts: Sequence[int], lengths: Sequence[
             continue
         field = GOVERNED_BY.get(overlay.kind)
         value = breath if field == "breath" else room / rate
-        text = f"{overlay.text!r} ({_seconds(lengths[i] / rate)}) has {_seconds(max(room, 0) / rate)} to be said"
+        said = overlay.text or f"{overlay.chime} chime"
+        text = f"{said!r} ({_seconds(lengths[i] / rate)}) has {_seconds(max(room, 0) / rate)} to be said"
         if field is None:
             what = f"{text} before the next cue of the {silence.kind}"
             problems.append(Problem(overlay.where.exercise_name, what))
@@ -112,9 +113,11 @@ def _said_lengths(routine: Routine) -> list[tuple[str | None, str, float]]:
     if len(routine.exercises) > 1 and routine.settings.rest:
         said.append((None, "rest", routine.settings.rest))
     for exercise in routine.exercises:
+        if exercise.rest_after:
+            said.append((exercise.name, "rest_after", exercise.rest_after))
         if exercise.hold is not None and exercise.hold.seconds is not None:
             said.append((exercise.name, "hold", exercise.hold.seconds))
-        for field in ("work", "window"):
+        for field in ("work", "window", "relax"):
             if getattr(exercise, field) is not None:
                 said.append((exercise.name, field, getattr(exercise, field)))
         set_rest = exercise.set_rest if exercise.set_rest is not None else routine.settings.set_rest

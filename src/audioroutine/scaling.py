@@ -29,14 +29,15 @@ def _exercise_update(exercise: Exercise, i: int, factor: float, fixed: Origins) 
     update = {key: value for key, value in dose_of(exercise).scale(exercise, factor).items() if value is not None}
     if exercise.hold is not None and exercise.hold.seconds is None:
         update.pop("hold", None)  # a breath count keeps its count (the breath stretches)
-    if exercise.set_rest is not None:
-        update["set_rest"] = exercise.set_rest * factor
+    for key in ("set_rest", "rest_after"):
+        if getattr(exercise, key) is not None:
+            update[key] = getattr(exercise, key) * factor
     kept = [key for key in update if ("exercises", i, key) in fixed]
     return {key: value for key, value in update.items() if key not in kept}, kept
 
 
 def scaled(routine: Routine, factor: float, fixed: Origins | None = None) -> tuple[Routine, Change]:
-    """Every hold, timed work, rest, breath and own-pace window stretched by ``factor``, except
+    """Every hold, timed work, relaxation, rest, breath and own-pace window stretched by ``factor``, except
     those at a location in ``fixed`` (the overrides' origins); and the change, as a coach reads it.
 
     The result is not validated: validate its data (a stretched hold may be over the limit).
@@ -56,7 +57,8 @@ def scaled(routine: Routine, factor: float, fixed: Origins | None = None) -> tup
         update, kept_keys = _exercise_update(exercise, i, factor, fixed)
         kept += [(f"{exercise.key} {key}", fixed[("exercises", i, key)].source()) for key in kept_keys]
         exercises.append(exercise.model_copy(update=update))
-    timed = any(dose_of(e).timed and not (e.hold is not None and e.hold.breaths) for e in routine.exercises)
+    timed = any((dose_of(e).timed and not (e.hold is not None and e.hold.breaths)) or e.relax is not None
+                for e in routine.exercises)
     note = None if timed else "no timed holds here, only rests and breaths"
     change = Change(OptionValue("scale", factor), "every length", f"x{factor:g}", kept=tuple(kept), note=note)
     routine = routine.model_copy(update={"settings": routine.settings.model_copy(update=settings_update),

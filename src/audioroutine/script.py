@@ -1,7 +1,7 @@
 """Render a routine through the cue templates into a script: the ordered cues of the audio.
 
 A script is a list of segments played one after another (speech, chimes, timed silences);
-a timed silence (a hold, rest, reps or flow) carries overlays: short cues spoken at exact
+a timed silence (a hold, rest, reps, flow or relaxation) carries overlays: short cues spoken at exact
 offsets inside it (countdown numbers, rep counts, callouts, breath cues, flow poses).
 """
 
@@ -16,7 +16,9 @@ from .model import Exercise, Routine, Settings, Variation
 from .templates import CueTemplates
 
 MIN_CALLOUT_GAP_S = 4.0
-"""Callouts closer than this to another spoken cue inside a hold are left out."""
+"""Callouts (and reminders) closer than this to another spoken cue inside a hold are left out."""
+CHIMED = {"count": "tick", "rep": "tick", "lower": "tock"}
+"""The cues said as a chime when the routine's cues are ``chimes``, and the chime."""
 
 
 @dataclass(frozen=True)
@@ -40,19 +42,21 @@ class Speech:
 
 @dataclass(frozen=True)
 class Chime:
-    which: str  # "start" or "end"
+    which: str  # one of chimes.CHIMES: "start", "end", "go", "stop"
     where: Where = Where()
     kind: str = "chime"
 
 
 @dataclass(frozen=True)
 class Overlay:
-    """A cue spoken at ``offset`` seconds into the silence that holds it."""
+    """A cue spoken (or, with ``chime``, chimed: ``text`` is None) at ``offset`` seconds into the
+    silence that holds it."""
 
     offset: float
-    text: str
+    text: str | None
     kind: str
     where: Where = Where()
+    chime: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Silence:
     """A timed stretch: exactly ``seconds`` long, whatever is spoken inside it."""
 
     seconds: float
-    kind: str  # hold, work, rest, settle, switch, reps, flow
+    kind: str  # hold, work, rest, settle, switch, reps, flow, relax
     where: Where = Where()
     overlays: tuple[Overlay, ...] = ()
 
@@ -91,7 +95,8 @@ class Script:
                 seen.setdefault(segment.text, segment.where)
             elif isinstance(segment, Silence):
                 for overlay in segment.overlays:
-                    seen.setdefault(overlay.text, overlay.where)
+                    if overlay.text is not None:
+                        seen.setdefault(overlay.text, overlay.where)
         return seen
 
 
@@ -108,6 +113,13 @@ class ScriptWriter:
         self.rest_ahead = 0.0
         """The rest that comes right after the dose being written (0: none): a dose's last cue
         may announce it (``reps_end``: "And rest for forty-five seconds.")."""
+        self.again = False
+        """The exercise's dose was said before: a later side, variation or set (``exercise``)."""
+
+    @property
+    def brief(self) -> bool:
+        """Say a dose's words briefly: the routine's cues are brief or chimes, and it was said before."""
+        return self.settings.cues != "full" and self.again
 
     def say(self, template: str, where: Where = Where(), kind: str = "speech", **ctx) -> Iterator[Speech]:
         text = check_phrase(self.t.render(template, **ctx), where, template)
@@ -115,6 +127,8 @@ class ScriptWriter:
             yield Speech(text, where, kind)
 
     def overlay(self, offset: float, template: str, kind: str, where: Where, **ctx) -> list[Overlay]:
+        if self.settings.cues == "chimes" and template in CHIMED:
+            return [Overlay(round(offset, 6), None, kind, where, chime=CHIMED[template])]
         text = check_phrase(self.t.render(template, **ctx), where, template)
         return [Overlay(round(offset, 6), text, kind, where)] if text else []
 
@@ -137,16 +151,36 @@ class ScriptWriter:
 
     # -- doses (written by the table in doses.py) -------------------------------------------
 
+    def opening(self, template: str, where: Where, **ctx) -> Iterator[Segment]:
+        """A dose's opening words (``brief`` tells the template it was said before); with chimes
+        for cues, a hold or timed work starts with the ``go`` chime instead."""
+        if self.settings.cues == "chimes" and template in ("hold", "work"):
+            yield Chime("go", where)
+        else:
+            yield from self.say(template, where, brief=self.brief, **ctx)
+
+    def ending(self, template: str, where: Where, **ctx) -> Iterator[Segment]:
+        """The word that ends a dose ("Release."); with chimes for cues, the ``stop`` chime."""
+        if self.settings.cues == "chimes":
+            yield Chime("stop", where)
+        else:
+            yield from self.say(template, where, **ctx)
+
     def callouts(self, seconds: float, where: Where) -> list[Overlay]:
-        """ "Halfway" and "… seconds left" on long timed holds, clear of the countdown."""
-        if not self.settings.callouts or seconds < self.settings.callout_min_hold:
+        """ "Halfway" and "… seconds left" on long timed holds (none with chimes for cues), or the
+        time left every ``remind`` seconds when the hold is at least twice that; clear of the countdown."""
+        remind = self.settings.remind
+        if remind is not None and seconds >= 2 * remind:
+            lefts = [remind * k for k in range(int(seconds // remind), 0, -1) if seconds - remind * k >= remind]
+            wanted = [(seconds - left, "time_left", {"seconds": left}) for left in lefts]
+        elif self.settings.cues == "chimes" or not self.settings.callouts or seconds < self.settings.callout_min_hold:
             return []
+        else:
+            wanted = [(seconds / 2, "halfway", {})]
+            if self.settings.time_left < seconds:
+                wanted.append((seconds - self.settings.time_left, "time_left", {"seconds": self.settings.time_left}))
         found: list[Overlay] = []
         taken = [seconds - k for k in range(self.settings.countdown, 0, -1)] or [seconds]
-        wanted = [(seconds / 2, "halfway", {})]
-        left = self.settings.time_left
-        if left < seconds:
-            wanted.append((seconds - left, "time_left", {"seconds": left}))
         for offset, template, ctx in wanted:
             if all(abs(offset - t) >= MIN_CALLOUT_GAP_S for t in taken):
                 found += self.overlay(offset, template, "callout", where, **ctx)
@@ -177,8 +211,8 @@ class ScriptWriter:
             for v_index, variation in enumerate(variations):
                 v_where = replace(set_where, variation=variation.name if variation else None)
                 if variation is not None:
-                    yield from self.say("variation", v_where, variation=variation,
-                                        first=v_index == 0, exercise=exercise)
+                    yield from self.say("variation", v_where, variation=variation, first=v_index == 0,
+                                        exercise=exercise, brief=s.cues != "full" and set_number > 1)
                     if s.settle and v_index > 0:
                         yield Silence(s.settle, "settle", v_where)
                 for s_index, side in enumerate(sides):
@@ -192,20 +226,37 @@ class ScriptWriter:
                             and s_index == len(sides) - 1)
                     set_end = v_index == len(variations) - 1 and s_index == len(sides) - 1
                     self.rest_ahead = self._rest_after(number, exercise, set_number) if set_end else 0.0
+                    self.again = set_number > 1 or v_index > 0 or s_index > 0
                     yield from self.dose(exercise, where, last)
             rest = self._rest_after(number, exercise, set_number) if set_number < exercise.sets else 0.0
             if rest:
-                yield from self.say("set_rest", set_where, seconds=rest, after=dose_of(exercise).name)
+                yield from self.say("set_rest", set_where, seconds=rest, after=self.said_after(exercise))
                 yield self.timed(rest, "rest", set_where)
         if s.chimes:
             yield Chime("end", base)
 
     def _rest_after(self, number: int, exercise: Exercise, set_number: int) -> float:
         """The rest after a set of the ``number``-th exercise: the set rest, or after its last set
-        the rest before the next exercise (0 at the end)."""
+        the rest before the next exercise (its ``rest_after``, else ``settings.rest``; 0 at the end)."""
         if set_number < exercise.sets:
             return exercise.set_rest if exercise.set_rest is not None else self.settings.set_rest
-        return self.settings.rest if number < len(self.routine.exercises) else 0.0
+        if number >= len(self.routine.exercises):
+            return 0.0
+        return exercise.rest_after if exercise.rest_after is not None else self.settings.rest
+
+    def said_after(self, exercise: Exercise) -> str | None:
+        """The dose whose last words may have said the rest that follows (``reps_end``); with
+        chimes for cues a chime ends it, so the rest is said in full."""
+        return None if self.settings.cues == "chimes" else dose_of(exercise).name
+
+    def rest_before(self, number: int, exercise: Exercise, previous: Exercise) -> Iterator[Segment]:
+        """The rest between two exercises (the previous one's ``rest_after``, else ``settings.rest``;
+        none at zero), naming the next. Before stillness it is time to lie down: not counted out."""
+        rest = self._rest_after(number - 1, previous, previous.sets)
+        if rest:
+            relax = exercise.relax is not None
+            yield from self.say("next", exercise=exercise, seconds=rest, relax=relax, after=self.said_after(previous))
+            yield self.timed(rest, "rest", Where(), counted=not relax)
 
     def segments(self) -> Iterator[Segment]:
         routine = self.routine
@@ -215,10 +266,8 @@ class ScriptWriter:
             self.intro.append(cue.text)
             yield cue
         for number, exercise in enumerate(routine.exercises, start=1):
-            if number > 1 and self.settings.rest:
-                after = dose_of(routine.exercises[number - 2]).name
-                yield from self.say("next", exercise=exercise, seconds=self.settings.rest, after=after)
-                yield self.timed(self.settings.rest, "rest", Where())
+            if number > 1:
+                yield from self.rest_before(number, exercise, routine.exercises[number - 2])
             yield from self.exercise(number, exercise)
         yield from self.say("outro", routine=routine)
 

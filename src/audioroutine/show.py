@@ -20,6 +20,7 @@ class ShownCue:
     estimated: bool
     """The length comes from an estimate: the phrase is not in the clip cache yet."""
     exercise: str | None
+    chime: str | None = None
 
 
 def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timeline, list[ShownCue], str]:
@@ -49,7 +50,7 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
     plan, timeline = replace(plan, script=settled.script), settled.timeline
     rate = timeline.rate
     cues = [
-        ShownCue(e.start / rate, e.end / rate, e.kind, e.text, e.text in estimated, e.where.exercise)
+        ShownCue(e.start / rate, e.end / rate, e.kind, e.text, e.text in estimated, e.where.exercise, e.chime)
         for e in sorted(timeline.events, key=lambda e: (e.start, e.text is not None))
     ]
     return plan, timeline, cues, f"{engine.name} ({engine.voice})"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .announce import MAX_ROUNDS
 from .cache import ClipCache
-from .chimes import chime
+from .chimes import CHIMES, chime
 from .engines import Engine
 from .errors import AudioError
 from .planning import Plan
@@ -106,12 +106,13 @@ def synthesize_missing(
                 progress(done, len(texts))
 
 
-def chime_stats(cache: ClipCache) -> dict[str, ClipStats]:
-    """The chimes' loudness cells, computed once and kept in the clip cache."""
+def chime_stats(cache: ClipCache, used: frozenset[str] = frozenset()) -> dict[str, ClipStats]:
+    """The loudness cells of the start and end chimes and of those ``used``, computed once and kept
+    in the clip cache."""
     from .clips import clip_stats
 
     found = {}
-    for which in ("start", "end"):
+    for which in [w for w in CHIMES if w in ("start", "end") or w in used]:
         clip = cache.load(CHIME_IDENTITY, which, quiet=True)
         if clip is None:
             stats = clip_stats(chime(which))
@@ -162,4 +163,5 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
     used = {event.text for event in timeline.events if event.text is not None}
     clips = {text: clip for text, clip in clips.items() if text in used}
     stats = {text: value for text, value in stats.items() if text in used}
-    return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache)))
+    chimes = frozenset(event.chime for event in timeline.events if event.chime)
+    return Mix(timeline, clips, routine_gain_db(timeline, stats, chime_stats(cache, chimes)))

@@ -96,7 +96,7 @@ def exercise_phrases(plan: Plan, exercise: str) -> list[str]:
         if isinstance(segment, Speech) and segment.where.exercise == exercise:
             found.setdefault(segment.text)
         elif isinstance(segment, Silence) and segment.where.exercise == exercise:
-            found.update(dict.fromkeys(o.text for o in segment.overlays))
+            found.update(dict.fromkeys(o.text for o in segment.overlays if o.text is not None))
     return list(found)
 
 

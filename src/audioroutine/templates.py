@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 TEMPLATE_SUFFIX = ".j2"
 CUE_TEMPLATES = (
     "intro", "exercise", "variation", "set", "side", "hold", "hold_end", "work", "work_end", "reps_counted",
-    "reps_own_pace", "rep", "lower", "reps_end", "flow", "flow_round", "flow_step", "count",
+    "reps_own_pace", "rep", "lower", "reps_end", "flow", "flow_round", "flow_step", "relax", "relax_end", "count",
     "halfway", "time_left", "breathe_in", "breathe_out", "set_rest", "next", "outro",
 )
 

@@ -99,7 +99,8 @@ def build_timeline(
             length = seconds_to_samples(segment.seconds, rate)
             events.append(Event(segment.kind, cursor, length, segment.where))
             inside = [Event(overlay.kind, cursor + seconds_to_samples(overlay.offset, rate),
-                            speech_length(overlay.text), overlay.where, text=overlay.text)
+                            chime_length(overlay.chime) if overlay.chime else speech_length(overlay.text),
+                            overlay.where, text=overlay.text, chime=overlay.chime)
                       for overlay in segment.overlays]
             events += inside
             if check and inside:

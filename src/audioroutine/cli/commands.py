@@ -119,8 +119,8 @@ def show_command(
         mark = "~" if cue.estimated else " "
         if cue.text is not None:
             what = for_terminal(cue.text)
-        elif cue.kind == "chime":
-            what = "(chime)"
+        elif cue.chime:
+            what = "(chime)" if cue.chime in ("start", "end") else f"({cue.chime})"
         else:
             what = f"({cue.end_s - cue.start_s:g}s)"
         typer.echo(f"{mmss(cue.start_s)}{mark} {cue.kind:<8} {what}")
