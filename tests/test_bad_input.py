@@ -199,8 +199,8 @@ RUNNER_CASES = [
      "exercises[1] (Calf stretch).instuctions: unknown key 'instuctions'; did you mean 'instructions'?", 5),
     ("unknown", exercise("hold: 30s", "colour: red"),
      "exercises[1] (Calf stretch).colour: unknown key 'colour'. Valid keys here: dose_range, equipment, flow, hold, "
-     "id, instructions, lower, name, note, rep_time, reps, rounds, set_rest, sets, side_label, sides, variations, "
-     "window, work", 5),
+     "id, instructions, lower, name, note, relax, rep_time, reps, rest_after, rounds, set_rest, sets, side_label, "
+     "sides, variations, window, work", 5),
     ("rest-between-sets", routine("settings:\n  rest_between_sets: 30s\n"),
      "settings.rest_between_sets: unknown key 'rest_between_sets': the rest between sets is  set_rest: 20s", 3),
     ("rest-at-top", routine("rest: 20s\n"),

@@ -38,9 +38,9 @@ HEARD = {
         "Right side first.", "Hold for twenty seconds.", "two", "one", "Release.",
         "Switch to the left side.", "Hold for twenty seconds.", "two", "one", "And release.", "(end)",
         "Rest for ten seconds. Next: Raises.", "two", "one", "(start)", "Exercise two: Raises.",
-        "Start Straight. Knees straight.", REPS, "one", "lower slowly", "two", "lower slowly", "And rest.",
-        "Now Bent. Knees bent.", REPS, "one", "lower slowly", "two", "lower slowly", "And rest.", "(end)",
-        "Rest for ten seconds. Next: Salute.", "two", "one", "(start)", "Last one: Salute.", FLOW,
+        "Start Straight. Knees straight.", REPS, "one", "lower slowly", "two", "lower slowly", "Good.",
+        "Now Bent. Knees bent.", REPS, "one", "lower slowly", "two", "lower slowly", "And rest for ten seconds.",
+        "(end)", "Next: Salute.", "two", "one", "(start)", "Last one: Salute.", FLOW,
         "Round one.", "breathe in, up", "breathe out, down", "Last round.", "breathe in, up", "breathe out, down",
         "(end)", OUTRO,
     ],
@@ -52,9 +52,9 @@ HEARD = {
         "Right side first.", "Hold.", "two", "one", "Release.",
         "Switch to the left side.", "Hold.", "two", "one", "And release.", "(end)",
         "Rest for ten seconds. Next: Raises.", "two", "one", "(start)", "Exercise two: Raises.",
-        "Start Straight. Knees straight.", REPS, "one", "lower slowly", "two", "lower slowly", "And rest.",
-        "Now Bent. Knees bent.", "one", "two", "And rest.", "(end)",
-        "Rest for ten seconds. Next: Salute.", "two", "one", "(start)", "Last one: Salute.", FLOW,
+        "Start Straight. Knees straight.", REPS, "one", "lower slowly", "two", "lower slowly", "Good.",
+        "Now Bent. Knees bent.", "one", "two", "And rest for ten seconds.", "(end)",
+        "Next: Salute.", "two", "one", "(start)", "Last one: Salute.", FLOW,
         "Round one.", "breathe in, up", "breathe out, down", "Last round.", "up", "down",
         "(end)", OUTRO,
     ],
@@ -128,7 +128,7 @@ def test_reminders_in_a_two_minute_hold_at_their_samples(write_routine):
     events = timeline(path).events
     hold = next(e for e in events if e.kind == "hold" and e.where.exercise == "long")
     said = [(e.start - hold.start, e.text) for e in events if e.kind == "callout" and e.where.exercise == "long"]
-    assert said == [(seconds_to_samples(30), "One minute thirty seconds left."),
+    assert said == [(seconds_to_samples(30), "Ninety seconds left."),
                     (seconds_to_samples(60), "One minute left."),
                     (seconds_to_samples(90), "Thirty seconds left.")]  # no "Halfway.", none in the last 30 s
     counts = [e.start - hold.start for e in events if e.kind == "count" and e.where.exercise == "long"]
@@ -149,8 +149,8 @@ def test_a_reminder_too_close_to_the_countdown_is_left_out(write_routine):
 
 
 @pytest.mark.parametrize(("settings", "message"), [
-    ("{cues: quiet}", "Input should be 'full', 'brief' or 'chimes'"),
-    ("{remind: 5s}", "greater than or equal to 10"),
+    ("{cues: quiet}", "choose 'full', 'brief' or 'chimes'"),
+    ("{remind: 5s}", "must be at least 10s"),
 ])
 def test_bad_levels_and_reminders_are_refused_at_their_line(write_routine, settings, message):
     path = write_routine(f"title: R\nsettings: {settings}\nexercises:\n  - {{name: H, hold: 25s}}\n")

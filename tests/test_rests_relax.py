@@ -67,7 +67,7 @@ def test_relax_after_instructions_says_a_short_opening(write_routine):
           - {name: Savasana, instructions: ["Lie on your back, arms by your sides."], relax: 90s}
         """)
     assert spoken(path)[1:4] == ["First: Savasana. Lie on your back, arms by your sides.",
-                                 "Stay here for one minute thirty seconds. Let go.",
+                                 "Stay here for ninety seconds. Let go.",
                                  "Slowly come back. Wiggle your fingers and toes, and take a deep breath."]
 
 

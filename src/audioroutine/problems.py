@@ -114,8 +114,12 @@ def _unknown_key(loc: tuple) -> str:
 def _is_seconds(loc: tuple) -> bool:
     model = model_at(loc[:-1])
     info = model.model_fields.get(str(loc[-1])) if model is not None else None
-    annotation = info.annotation if info is not None else None
-    return annotation is float or float in getattr(annotation, "__args__", ())
+    if info is None:
+        return False
+    from .model import Seconds  # a length written like 30s: a float read by the duration parser
+
+    read_as_length = [m for m in getattr(Seconds, "__metadata__", ()) if m in info.metadata]
+    return bool(read_as_length) or Seconds in getattr(info.annotation, "__args__", ())
 
 
 def _bound(loc: tuple, value: object) -> str:
