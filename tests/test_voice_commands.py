@@ -14,9 +14,11 @@ from typer.testing import CliRunner
 
 from audioroutine import BuildOptions, build
 from audioroutine.cache import ClipCache, clip_key
+from audioroutine.checking import routine_recognizer
 from audioroutine.cli import app
 from audioroutine.engines.piper_engine import PiperEngine
-from audioroutine.hearing import Recognizer, recognizer_installed
+from audioroutine.hearing import recognizer_installed
+from audioroutine.planning import plan_routines
 
 runner = CliRunner()
 TINY = """
@@ -114,7 +116,8 @@ def test_check_respeaks_a_misheard_take_and_keeps_the_best_heard(write_routine, 
     result = runner.invoke(app, ["check", str(routine), "--engine", "piper", "--cache-dir", str(cache)])
     assert result.exit_code == 0, result.output
     assert "word error rate" in result.stdout
-    heard_two = Recognizer().transcribe(ClipCache(cache).get(identity, "two"), 22050)
+    recognizer = routine_recognizer(plan_routines([str(routine)], BuildOptions(engine="piper")))  # as check's
+    heard_two = recognizer.transcribe(ClipCache(cache).get(identity, "two"), 22050)
     assert f"new take  'Hold for ten seconds.': was heard {heard_two!r}, now " in result.stdout
     assert clip_file(cache, "Hold for ten seconds.").read_bytes() != bad
 

@@ -140,7 +140,7 @@ class Recognizer:
             self._decoder = Decoder(lm=str(lm), dict=str(lexicon), **settings)
 
     def transcribe(self, samples: np.ndarray, rate: int) -> str:
-        """What the recognizer hears in a mono int16 clip (the same clip is always heard the same)."""
+        """What the recognizer hears in a mono int16 clip."""
         self._decoder.start_utt()
         self._decoder.process_raw(padded(samples, rate), full_utt=True)
         self._decoder.end_utt()
