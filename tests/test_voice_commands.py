@@ -116,9 +116,11 @@ def test_check_respeaks_a_misheard_take_and_keeps_the_best_heard(write_routine, 
     result = runner.invoke(app, ["check", str(routine), "--engine", "piper", "--cache-dir", str(cache)])
     assert result.exit_code == 0, result.output
     assert "word error rate" in result.stdout
+    # The recognizer listens for the routine's words: the bad take is heard as something else than
+    # "hold for ten seconds" (what exactly depends a little on the clips heard before it).
     recognizer = routine_recognizer(plan_routines([str(routine)], BuildOptions(engine="piper")))  # as check's
-    heard_two = recognizer.transcribe(ClipCache(cache).get(identity, "two"), 22050)
-    assert f"new take  'Hold for ten seconds.': was heard {heard_two!r}, now " in result.stdout
+    assert not recognizer.hear("Hold for ten seconds.", ClipCache(cache).get(identity, "two"), 22050).right
+    assert "new take  'Hold for ten seconds.': was heard '" in result.stdout
     assert clip_file(cache, "Hold for ten seconds.").read_bytes() != bad
 
 
