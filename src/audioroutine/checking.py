@@ -8,7 +8,7 @@ the tries is reported as doubtful (with what was heard), not treated as a failur
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .cache import ClipCache
@@ -75,6 +75,15 @@ def check_lang(plan: Plan) -> None:
     if not lang.lower().startswith("en"):
         raise InputError(f"{plan.loaded.path}: the recognizer hears English only, and this routine is in "
                          f"{lang!r}", hint=f"check it with {option('lang')} en, or listen to it")
+
+
+def routine_recognizer(plans: Sequence[Plan]) -> Recognizer:
+    """The recognizer for these routines: listening for their phrases and their templates' words."""
+    from .hearing_model import template_words
+
+    phrases = list(dict.fromkeys(text for plan in plans for text in plan.script.phrases()))
+    files = dict.fromkeys(path for plan in plans for path in plan.templates.files().values())
+    return Recognizer(phrases, fixed_words=template_words(files))
 
 
 def check_phrase(text: str, engine: Engine, cache: ClipCache, recognizer: Recognizer, tries: int) -> PhraseCheck:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AudioRoutineError
@@ -105,29 +108,41 @@ def recognizer_installed() -> bool:
     return find_spec("pocketsphinx") is not None
 
 
-class Recognizer:
-    """PocketSphinx with its own US English model, loaded once; hears one clip at a time."""
+def require_recognizer() -> None:
+    """Raise ``RecognizerMissing`` (with how to install it) unless the recognizer can be imported."""
+    try:
+        import pocketsphinx  # noqa: F401
+    except ImportError:
+        raise RecognizerMissing("the speech recognizer for checking is not installed", hint=INSTALL) from None
 
-    def __init__(self) -> None:
-        try:
-            from pocketsphinx import Decoder
-        except ImportError:
-            raise RecognizerMissing("the speech recognizer for checking is not installed",
-                                    hint=INSTALL) from None
-        self._decoder = Decoder(samprate=RATE, logfn=os.devnull, cmn="batch")  # each clip on its own
+
+class Recognizer:
+    """PocketSphinx with its own US English acoustic model, loaded once; hears one clip at a time.
+
+    Given the phrases being checked, it listens with a language model made of them
+    (``hearing_model``: the routine's words, the cue templates' words and numbers, and common
+    English words at a small weight; chosen with bench/hearing.py); without, with PocketSphinx's
+    general language model, which mishears most perfect takes."""
+
+    def __init__(self, phrases: Sequence[str] | None = None, *, fixed_words: Sequence[str] = (),
+                 weight: float | None = None, **config: float | str) -> None:
+        require_recognizer()
+        from pocketsphinx import Decoder
+
+        settings = {"samprate": RATE, "logfn": os.devnull, "cmn": "batch", **config}  # each clip on its own
+        if phrases is None:
+            self._decoder = Decoder(**settings)
+            return
+        from .hearing_model import write_model
+
+        with tempfile.TemporaryDirectory(prefix="audioroutine-hearing-") as folder:
+            lm, lexicon = write_model(Path(folder), phrases, fixed_words, weight)
+            self._decoder = Decoder(lm=str(lm), dict=str(lexicon), **settings)
 
     def transcribe(self, samples: np.ndarray, rate: int) -> str:
-        """What the recognizer hears in a mono int16 clip (the same clip is always heard the same)."""
-        import numpy as np
-
-        from .clips import resample
-
-        x = resample(samples, rate, RATE).astype(np.float64)
-        pad = np.zeros(int(PAD_S * RATE))
-        x = np.concatenate([pad, x, pad]) + np.random.default_rng(0).normal(0.0, DITHER, x.size + 2 * pad.size)
-        pcm = np.clip(np.round(x), -32768, 32767).astype("<i2").tobytes()
+        """What the recognizer hears in a mono int16 clip."""
         self._decoder.start_utt()
-        self._decoder.process_raw(pcm, full_utt=True)
+        self._decoder.process_raw(padded(samples, rate), full_utt=True)
         self._decoder.end_utt()
         hyp = self._decoder.hyp()
         return hyp.hypstr if hyp is not None else ""
@@ -136,3 +151,15 @@ class Recognizer:
         heard = compare(text, self.transcribe(samples, rate))
         log.debug("heard %r as %r (%d errors)", text, heard.transcript, heard.errors)
         return heard
+
+
+def padded(samples: np.ndarray, rate: int) -> bytes:
+    """A clip as the recognizer hears it: 16 kHz 16-bit PCM, with faint seeded noise around it."""
+    import numpy as np
+
+    from .clips import resample
+
+    x = resample(samples, rate, RATE).astype(np.float64)
+    pad = np.zeros(int(PAD_S * RATE))
+    x = np.concatenate([pad, x, pad]) + np.random.default_rng(0).normal(0.0, DITHER, x.size + 2 * pad.size)
+    return np.clip(np.round(x), -32768, 32767).astype("<i2").tobytes()

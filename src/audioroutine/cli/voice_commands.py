@@ -107,21 +107,25 @@ def check_command(
 ) -> None:
     """Hear every phrase with an offline speech recognizer and speak misheard ones again.
 
-    The best-heard take of each phrase is kept in the clip cache; what is still misheard after
+    The recognizer listens for the routines' own words (and common English words, so a wrong
+    word can be heard). The best-heard take of each phrase is kept in the clip cache; what is still misheard after
     the tries is listed as doubtful. Needs the recognizer: pip install 'audioroutine[check]'.
 
     Example: audioroutine check example-calf-care
     """
     from ..build import choose_engine
     from ..cache import ClipCache
-    from ..checking import check_routine
-    from ..hearing import Recognizer
+    from ..checking import check_lang, check_routine, routine_recognizer
+    from ..hearing import require_recognizer
     from ..planning import all_routine_names, plan_routines
 
     if all_ == bool(routines):
         raise typer.BadParameter("name a routine (see `audioroutine list`) or use --all, not both")
-    recognizer = run(Recognizer)
+    run(require_recognizer)
     plans = run(lambda: plan_routines(run(all_routine_names) if all_ else routines, options))
+    for plan in plans:
+        run(lambda p=plan: check_lang(p))
+    recognizer = run(lambda: routine_recognizer(plans))
     cache = ClipCache(options.cache_dir)
     engine = run(lambda: choose_engine(plans, options, cache)).engine
     for plan in plans:
