@@ -27,6 +27,7 @@ exercises:
 """
 INTRO = "Levels. Three exercises, about four minutes. Let's begin."
 REPS = "Two reps, lifting on the count and lowering slowly. I'll count."
+TICKS = "Two reps, lifting on the tick and lowering slowly on the tock. Follow the ticks."
 FLOW = "Move with your breath, two rounds. One pose for each breath."
 OUTRO = "That's the end of Levels. Well done."
 HEARD = {
@@ -66,7 +67,7 @@ HEARD = {
         "Right side first.", "(go)", "(tick)", "(tick)", "(stop)",
         "Switch to the left side.", "(go)", "(tick)", "(tick)", "(stop)", "(end)",
         "Rest for ten seconds. Next: Raises.", "(tick)", "(tick)", "(start)", "Exercise two: Raises.",
-        "Start Straight. Knees straight.", REPS, "(tick)", "(tock)", "(tick)", "(tock)", "(stop)",
+        "Start Straight. Knees straight.", TICKS, "(tick)", "(tock)", "(tick)", "(tock)", "(stop)",
         "Now Bent. Knees bent.", "(tick)", "(tock)", "(tick)", "(tock)", "(stop)", "(end)",
         "Rest for ten seconds. Next: Salute.", "(tick)", "(tick)", "(start)", "Last one: Salute.", FLOW,
         "Round one.", "breathe in, up", "breathe out, down", "Last round.", "up", "down",
@@ -185,6 +186,8 @@ def test_ticks_sound_at_their_samples_in_a_real_build(write_routine, build_piper
             assert first_sound(pcm, cue["start_s"] - 0.05, window_s=0.002) == pytest.approx(cue["start_s"], abs=0.004)
         heard_here = span(pcm, cue["start_s"], cue["end_s"]).astype(np.float64)
         made = chime(cue["chime"]).astype(np.float64)[: heard_here.size]
-        assert np.corrcoef(heard_here, made)[0, 1] > 0.9  # the tick's own shape, not speech
+        # the tick's own shape, not speech (0.86 to 1.0 measured: at 64 kb/s the codec keeps a 60 ms
+        # click more or less faithfully depending on where it falls in its frames)
+        assert np.corrcoef(heard_here, made)[0, 1] > 0.8
         assert rms_dbfs(span(pcm, cue["end_s"] + 0.02, cue["end_s"] + 0.3)) < SILENCE_DBFS  # short: then quiet
     assert build_piper(path)[0].up_to_date

@@ -152,12 +152,12 @@ class ScriptWriter:
     # -- doses (written by the table in doses.py) -------------------------------------------
 
     def opening(self, template: str, where: Where, **ctx) -> Iterator[Segment]:
-        """A dose's opening words (``brief`` tells the template it was said before); with chimes
-        for cues, a hold or timed work starts with the ``go`` chime instead."""
+        """A dose's opening words (``brief`` tells the template it was said before, ``chimes`` that
+        counts are ticks); with chimes for cues, a hold or timed work starts with the ``go`` chime instead."""
         if self.settings.cues == "chimes" and template in ("hold", "work"):
             yield Chime("go", where)
         else:
-            yield from self.say(template, where, brief=self.brief, **ctx)
+            yield from self.say(template, where, brief=self.brief, chimes=self.settings.cues == "chimes", **ctx)
 
     def ending(self, template: str, where: Where, **ctx) -> Iterator[Segment]:
         """The word that ends a dose ("Release."); with chimes for cues, the ``stop`` chime."""
