@@ -175,6 +175,7 @@ def choose_engine(plans: Sequence[Plan], options: BuildOptions, cache: ClipCache
         )
     return resolve_engine(
         options.engine, voice=options.voice, lang=langs.pop(), tld=options.tld, slow=options.slow,
+        speed=options.speed,
         all_cached=lambda engine: not missing_phrases(plans, engine, cache),
     )
 

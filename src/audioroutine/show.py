@@ -34,7 +34,8 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
         return all(cache.has(identity, text) for text in plan.script.phrases())
 
     engine = resolve_engine(options.engine, voice=options.voice, lang=plan.loaded.routine.settings.lang,
-                            tld=options.tld, slow=options.slow, all_cached=all_cached, probe=False).engine
+                            tld=options.tld, slow=options.slow, speed=options.speed, all_cached=all_cached,
+                            probe=False).engine
     identity = engine.identity()
     estimated: set[str] = set()
 

@@ -109,7 +109,7 @@ def choose_voice(texts: Sequence[str], options: BuildOptions, cache: ClipCache, 
     if not texts:
         raise InputError(f"nothing to speak: give a phrase, or an exercise with {option('routine')}")
     return resolve_engine(options.engine, voice=options.voice, lang=options.lang or lang, tld=options.tld,
-                          slow=options.slow, all_cached=all_cached)
+                          slow=options.slow, speed=options.speed, all_cached=all_cached)
 
 
 Ask = Callable[[Take, Path], bool]

@@ -58,8 +58,9 @@ class Engine(ABC):
 
     @classmethod
     @abstractmethod
-    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> Engine:
-        """The engine for a build's options (a voice of this engine, language, accent, speed)."""
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool, speed: float = 1.0) -> Engine:
+        """The engine for a build's options (a voice of this engine, language, accent, ``slow``, or
+        a ``speed`` relative to the voice's own)."""
 
     @classmethod
     def claims(cls, voice: str) -> bool:
@@ -79,6 +80,10 @@ class Engine(ABC):
     def answers(self) -> tuple[bool, str]:
         """Whether the engine's service answers now, and what was seen (asks the network, if any)."""
         return True, f"{self.NAME} needs no network"
+
+    def speed_note(self) -> str | None:
+        """How the engine takes the speed asked for, when it cannot speak at exactly that speed."""
+        return None
 
     @abstractmethod
     def identity(self) -> dict[str, str]:

