@@ -218,6 +218,8 @@ def build_plans(
             _choice = choose_engine(plans, options, cache)
     choice = _choice
     engine = choice.engine
+    for plan in plans:
+        engine.check_lexicon(plan.loaded.lexicon)
     if log:
         log(f"voice: {engine.name} ({engine.voice}) - {choice.reason}")
     results: list[BuildResult] = []

@@ -168,6 +168,10 @@ def _apply_file(data: dict[str, Any], path: Path, origins: Origins) -> None:
         line = key_line(overrides, key)
         if key == "exercises":
             _apply_exercises(data, path, value, line, origins)
+        elif key == "pronounce" and isinstance(value, Mapping):  # merged word by word over the routine's
+            for word, said in value.items():
+                data["pronounce"] = {**(data.get("pronounce") or {}), str(word): plain(said)}
+                origins[("pronounce", str(word))] = FileLine(path, key_line(value, word))
         elif key == "settings" and isinstance(value, Mapping):
             for sub, sub_value in value.items():
                 _apply(data, ["settings", str(sub)], plain(sub_value), FileLine(path, key_line(value, sub)), origins)

@@ -29,18 +29,19 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
     plan = plan_routines([name], options)[0]
     cache = ClipCache(options.cache_dir)
 
+    lexicon = plan.loaded.lexicon
+
     def all_cached(engine: Engine) -> bool:
-        identity = engine.identity()
-        return all(cache.has(identity, text) for text in plan.script.phrases())
+        return all(cache.has(engine.phrase_identity(text, lexicon), text) for text in plan.script.phrases())
 
     engine = resolve_engine(options.engine, voice=options.voice, lang=plan.loaded.routine.settings.lang,
                             tld=options.tld, slow=options.slow, speed=options.speed, all_cached=all_cached,
                             probe=False).engine
-    identity = engine.identity()
+    engine.check_lexicon(lexicon)
     estimated: set[str] = set()
 
     def length(text: str) -> int:
-        cached = cache.length(identity, text)
+        cached = cache.length(engine.phrase_identity(text, lexicon), text)
         if cached is None:
             estimated.add(text)
             return estimate_samples(text)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .cache import ClipCache
 from .chimes import chime, chime_length
 from .engines import Engine
 from .errors import AudioError
 from .planning import Plan
+from .pronounce import Lexicon
 from .timeline import Timeline, build_timeline
 from .timing import stage
 
@@ -31,20 +32,29 @@ Progress = Callable[[int, int], None]
 CHIME_IDENTITY = {"engine": "chime", "voice": "bell", "version": "1"}
 
 
-def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
+class Phrase(NamedTuple):
+    """A phrase to speak: its words, and the pronunciations it uses (one routine's, or none)."""
+
+    text: str
+    lexicon: Lexicon = Lexicon()
+
+
+def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[Phrase]:
     """Every phrase of the plans not yet in the cache for this engine (or whose clip is damaged:
     dropped and reported), in order of first use."""
-    identity = engine.identity()
-    seen: dict[str, bool] = {}
+    seen: dict[tuple[str, str], tuple[Phrase, bool]] = {}
     for plan in plans:
+        lexicon = plan.loaded.lexicon
         for text in plan.script.phrases():
-            if text not in seen:
-                seen[text] = not cache.check(identity, text)
-    return [text for text, missing in seen.items() if missing]
+            identity = engine.phrase_identity(text, lexicon)
+            key = (text, identity.get("pronounce", ""))
+            if key not in seen:
+                seen[key] = (Phrase(text, lexicon.applying_to(text)), not cache.check(identity, text))
+    return [phrase for phrase, missing in seen.values() if missing]
 
 
 def synthesize_missing(
-    texts: Sequence[str], engine: Engine, cache: ClipCache, progress: Progress | None = None
+    texts: Sequence[str | Phrase], engine: Engine, cache: ClipCache, progress: Progress | None = None
 ) -> None:
     """Speak every phrase not yet cached, ``engine.workers`` at a time, each into the cache as
     soon as it is done: a failure loses nothing already spoken."""
@@ -52,13 +62,12 @@ def synthesize_missing(
         return
     from .clips import prepare_clip
 
-    identity = engine.identity()
-
-    def one(text: str) -> None:
+    def one(phrase: str | Phrase) -> None:
+        text, lexicon = (phrase, Lexicon()) if isinstance(phrase, str) else phrase
         with stage("speak a phrase"):
-            spoken = engine.synthesize(text)
+            spoken = engine.synthesize(text, lexicon)
         with stage("prepare a clip"):
-            cache.put(identity, text, *prepare_clip(spoken.samples, spoken.rate))
+            cache.put(engine.phrase_identity(text, lexicon), text, *prepare_clip(spoken.samples, spoken.rate))
 
     done = 0
     with ThreadPoolExecutor(max_workers=engine.workers) as pool:
@@ -105,18 +114,18 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
     listed) is spoken again."""
     from .mix import routine_gain_db
 
-    identity = engine.identity()
+    lexicon = plan.loaded.lexicon
     clips, stats = {}, {}
     texts = list(dict.fromkeys(plan.script.phrases()))
     for attempt in range(2):
-        found = {text: cache.load(identity, text) for text in texts}
+        found = {text: cache.load(engine.phrase_identity(text, lexicon), text) for text in texts}
         texts = [text for text, clip in found.items() if clip is None]
         clips.update({text: clip.samples for text, clip in found.items() if clip is not None})
         stats.update({text: clip.stats for text, clip in found.items() if clip is not None})
         if not texts:
             break
         if attempt == 0:
-            synthesize_missing(texts, engine, cache)
+            synthesize_missing([Phrase(text, lexicon) for text in texts], engine, cache)
     else:
         raise AudioError(f"the clip for {texts[0]!r} could not be read back from the clip cache {cache.root}",
                          hint="run `audioroutine cache clear` and build again")

@@ -9,6 +9,7 @@ import wave
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable, option
+from ..pronounce import Lexicon
 from .base import Engine, Synthesized
 
 WORDS_PER_MINUTE = 165
@@ -75,10 +76,15 @@ class EspeakEngine(Engine):
     def words_per_minute(self) -> int:
         return SLOW_WORDS_PER_MINUTE if self.slow else round(WORDS_PER_MINUTE * self.speed)
 
-    def synthesize(self, text: str) -> Synthesized:
+    def respelled(self, text: str, lexicon: Lexicon | None) -> str:
+        """Respellings in lower case: espeak-ng spells a word in capitals letter by letter."""
+        return lexicon.respell(text, lower=True) if lexicon else text
+
+    def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         import numpy as np
 
         self.check()
+        text = self.respelled(text, lexicon)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "clip.wav"
             proc = subprocess.run(

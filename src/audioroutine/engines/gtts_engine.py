@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ..constants import SAMPLE_RATE
 from ..errors import EngineError, EngineUnavailable, InputError, option
+from ..pronounce import Lexicon
 from .base import Engine, ServiceFailed, Synthesized
 from .gtts_answer import BadAnswer, NoAudio, usable_audio
 from .gtts_http import Failure, Refused, TimedOut, Unreachable, fetch
@@ -157,9 +158,10 @@ class GTTSEngine(Engine):
         return {"engine": self.name, "voice": self.voice, "lang": self.lang, "tld": self.tld,
                 "speed": "slow" if self.slow else "normal"}
 
-    def synthesize(self, text: str) -> Synthesized:
+    def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         from ..ffmpeg import decode_to_pcm
 
+        text = self.respelled(text, lexicon)
         tts = _tts_class()(text, lang=self.lang, tld=self.tld, slow=self.slow, lang_check=False,
                            pre_processor_funcs=_pre_processors())
         try:

@@ -9,8 +9,10 @@ import threading
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
+from ..pronounce import Lexicon
 from ..timing import stage
 from .base import Engine, Synthesized
+from .piper_phonemes import phrase_phonemes, unknown_symbols
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ class PiperEngine(Engine):
     TITLE = "a Piper voice"
     OFFLINE = True
     VOICE = "a Piper voice file (.onnx, with its .onnx.json beside it)"
+    PHONEMES = True
 
     def __init__(self, voice_path: Path | str | None = None, lang: str = "en", slow: bool = False, *,
                  speed: float = 1.0, noise_scale: float = NOISE_SCALE, noise_w: float = NOISE_W) -> None:
@@ -148,7 +151,25 @@ class PiperEngine(Engine):
         except Exception as exc:  # onnxruntime raises its own exception types
             raise EngineError(f"{self.path}: the voice could not be loaded ({exc})") from None
 
-    def synthesize(self, text: str) -> Synthesized:
+    def check_lexicon(self, lexicon: Lexicon) -> None:
+        """Every IPA symbol is one of the voice's phonemes (its config's ``phoneme_id_map``)."""
+        self.check()
+        known = set((self._config or {}).get("phoneme_id_map", {}))
+        for entry in lexicon.entries:
+            bad = unknown_symbols(entry, known) if entry.ipa else []
+            if bad:
+                shown = ", ".join(f"{s!r} (U+{ord(s):04X})" for s in bad)
+                raise entry.error(
+                    f"the IPA {entry.ipa!r} has {shown}, which the voice {self.voice} has no phoneme for",
+                    hint="write it as espeak-ng does (`espeak-ng -q --ipa -v en-us WORD`): ɡ for g, ɹ for r, "
+                         "ˈ for ', ː for :",
+                )
+
+    def phonemes(self, text: str, lexicon: Lexicon) -> list[list[str]]:
+        """The phonemes the voice is given for ``text``, sentence by sentence, with the lexicon's IPA."""
+        return phrase_phonemes(self._load(), text, lexicon.usable(True).applying_to(text))
+
+    def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         import numpy as np
         from piper.config import SynthesisConfig
 
@@ -158,10 +179,28 @@ class PiperEngine(Engine):
         rate = voice.config.sample_rate
         gap = np.zeros(int(SENTENCE_GAP_S * rate), dtype=np.int16)
         parts: list[np.ndarray] = []
-        for chunk in voice.synthesize(text, syn_config=config):
+        used = lexicon.applying_to(text) if lexicon else None
+        chunks = self._from_phonemes(voice, self.phonemes(text, used), config) if used else (
+            chunk.audio_int16_array.reshape(-1) for chunk in voice.synthesize(text, syn_config=config))
+        for chunk in chunks:
             if parts:
                 parts.append(gap)
-            parts.append(chunk.audio_int16_array.reshape(-1))
+            parts.append(chunk)
         if not parts:
             raise EngineError(f"the piper voice produced no sound for {text!r}")
         return Synthesized(np.concatenate(parts), rate)
+
+    @staticmethod
+    def _from_phonemes(voice, sentences: list[list[str]], config):
+        """Each sentence's samples from its phonemes, made as ``PiperVoice.synthesize`` makes them
+        from text (its ids, the model, the peak scaled to full range)."""
+        import numpy as np
+
+        for phonemes in sentences:
+            if not phonemes:
+                continue
+            audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), config)
+            peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+            audio = np.zeros_like(audio) if peak < 1e-8 else audio / peak
+            audio = np.clip(audio, -1.0, 1.0).astype(np.float32)
+            yield np.clip(audio * 32767.0, -32767.0, 32767.0).astype(np.int16).reshape(-1)
