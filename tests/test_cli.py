@@ -153,7 +153,7 @@ def _options(command: str) -> set[str]:
 
 
 def test_build_show_and_share_take_the_same_build_options():
-    shared = {"--engine", "--voice", "--lang", "--tld", "--slow", "--templates", "--cache-dir", "--hold",
+    shared = {"--engine", "--voice", "--lang", "--tld", "--slow", "--speed", "--templates", "--cache-dir", "--hold",
               "--breath", "--rest", "--scale", "--set", "--overrides", "--no-chimes"}
     for command in ("build", "show", "share"):
         assert shared <= _options(command), command

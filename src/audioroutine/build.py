@@ -179,6 +179,7 @@ def choose_engine(plans: Sequence[Plan], options: BuildOptions, cache: ClipCache
         )
     return resolve_engine(
         options.engine, voice=options.voice, lang=langs.pop(), tld=options.tld, slow=options.slow,
+        speed=options.speed,
         all_cached=lambda engine: not missing_phrases(plans, engine, cache),
     )
 
@@ -222,6 +223,8 @@ def build_plans(
             _choice = choose_engine(plans, options, cache)
     choice = _choice
     engine = choice.engine
+    for plan in plans:
+        engine.check_lexicon(plan.loaded.lexicon)
     if log:
         log(f"voice: {engine.name} ({engine.voice}) - {choice.reason}")
     results: list[BuildResult] = []
@@ -244,7 +247,7 @@ def build_plans(
             logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
                         len(stale), len(plans) - len(stale), len(missing))
             synthesize_missing(missing, engine, cache, progress)
-            missing += speak_intros([plan for plan, _ in stale], engine, cache)
+            spoken = len(missing) + len(speak_intros([plan for plan, _ in stale], engine, cache))
     except ServiceFailed as exc:
         if choice.fallback is None:
             raise
@@ -252,6 +255,6 @@ def build_plans(
     for plan, fp in stale:
         with stage(f"write {plan.slug}"):
             written = write_routine(plan, engine, cache, options, fp)
-        results.append(replace(written, synthesized=len(missing)))
+        results.append(replace(written, synthesized=spoken))
     order = {plan.slug: i for i, plan in enumerate(plans)}
     return sorted(results, key=lambda r: order[r.slug])

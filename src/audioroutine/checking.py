@@ -17,6 +17,7 @@ from .engines import Engine
 from .errors import InputError, option
 from .hearing import Heard, Recognizer, word_error_rate
 from .planning import Plan
+from .pronounce import NO_PRONUNCIATIONS, Lexicon
 from .synthesis import speak_plans
 from .takes import cached_take, keep, new_take
 
@@ -86,17 +87,18 @@ def routine_recognizer(plans: Sequence[Plan]) -> Recognizer:
     return Recognizer(phrases, fixed_words=template_words(files))
 
 
-def check_phrase(text: str, engine: Engine, cache: ClipCache, recognizer: Recognizer, tries: int) -> PhraseCheck:
+def check_phrase(text: str, engine: Engine, cache: ClipCache, recognizer: Recognizer, tries: int,
+                 lexicon: Lexicon = NO_PRONUNCIATIONS) -> PhraseCheck:
     """Hear the cached take; if misheard, speak up to ``tries`` new takes and keep the best heard
     (fewest word errors; the cached take stays on a tie)."""
-    take = cached_take(engine, cache, text)
+    take = cached_take(engine, cache, text, lexicon)
     if take is None:  # pragma: no cover - check_routine speaks missing phrases first
         raise InputError(f"the clip for {text!r} is missing from the cache")
     before = best = recognizer.hear(text, take.samples, SAMPLE_RATE)
     best_take, spoken = None, 0
     while not best.right and spoken < tries:
         spoken += 1
-        candidate = new_take(engine, text)
+        candidate = new_take(engine, text, lexicon)
         heard = recognizer.hear(text, candidate.samples, SAMPLE_RATE)
         if heard.errors < best.errors:
             best, best_take = heard, candidate
@@ -109,10 +111,11 @@ def check_routine(plan: Plan, engine: Engine, cache: ClipCache, recognizer: Reco
                   progress: Progress | None = None) -> RoutineCheck:
     """Check every phrase of the routine (speaking those not cached yet first)."""
     check_lang(plan)
+    engine.check_lexicon(plan.loaded.lexicon)
     texts = speak_plans([plan], engine, cache)
     checked = []
     for done, text in enumerate(texts, 1):
-        checked.append(check_phrase(text, engine, cache, recognizer, tries))
+        checked.append(check_phrase(text, engine, cache, recognizer, tries, plan.loaded.lexicon))
         if progress:
             progress(done, len(texts))
     return RoutineCheck(plan.slug, checked)

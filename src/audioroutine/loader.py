@@ -7,20 +7,21 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .changes import Changes, OptionValue, Origins
+from .changes import Changes, FileLine, OptionValue, Origins
 from .errors import InputError, RoutineError
 from .model import Routine, slugify
 from .overrides import Overrides, apply_overrides
 from .problems import describe, field_name
+from .pronounce import Lexicon, entries, read_user_lexicon
 from .rests import Folded, RestPlacement, fold_rests
 from .scaling import scaled
-from .yamlfile import line_of, plain, read_yaml_mapping
+from .yamlfile import key_line, line_of, plain, read_yaml_mapping
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class LoadedRoutine:
     """Hash of the resolved routine (after overrides): changes when anything in it changes."""
     changes: Changes = field(default=Changes(), compare=False)
     """What the build's overrides changed, and where (``show`` and ``build`` print it)."""
+    lexicon: Lexicon = field(default=Lexicon(), compare=False)
+    """Its pronunciations: the user's file's, the routine's and the overrides', each with its line."""
 
 
 def validate(
@@ -109,9 +112,27 @@ def load_routine(path: Path | str, overrides: Overrides | None = None) -> Loaded
         changes = Changes((*changes.items, scaling))
         origin = OptionValue("scale", overrides.scale)
         routine = validate(routine.model_dump(mode="json"), path=path, origins={(): origin})
-    digest = hashlib.sha256(
-        json.dumps(routine.model_dump(mode="json"), sort_keys=True).encode()
-    ).hexdigest()
+    lexicon = _lexicon(routine, path, raw, origins)
+    dump = routine.model_dump(mode="json")
+    dump.pop("pronounce")  # in the digest only when there is one: other routines keep their digests
+    if lexicon:
+        dump["pronounce"] = lexicon.key(phonemes=True) + lexicon.key(phonemes=False)
+    digest = hashlib.sha256(json.dumps(dump, sort_keys=True).encode()).hexdigest()
     log.debug("loaded %s: %d exercises, digest %s", path, len(routine.exercises), digest[:12])
-    return LoadedRoutine(routine=routine, path=path, slug=slugify(path.stem), digest=digest, changes=changes)
+    return LoadedRoutine(routine=routine, path=path, slug=slugify(path.stem), digest=digest, changes=changes,
+                         lexicon=lexicon)
+
+
+def _lexicon(routine: Routine, path: Path, raw: Any, origins: Origins) -> Lexicon:
+    """The routine's pronunciations (an overrides file's where it gave one) over the user's file's."""
+    written = raw.get("pronounce") if hasattr(raw, "get") else None
+    lines = {" ".join(str(k).split()): key_line(written, k) for k in written} if hasattr(written, "lc") else {}
+    mine = entries(routine.pronounce, path, lines)
+    moved = []
+    for entry in mine.entries:
+        origin = next((o for loc, o in origins.items() if loc[:1] == ("pronounce",) and len(loc) == 2
+                       and " ".join(str(loc[1]).split()) == entry.word), None)
+        where = {"path": origin.path, "line": origin.line} if isinstance(origin, FileLine) else {}
+        moved.append(replace(entry, **where))
+    return Lexicon(tuple(moved)).over(read_user_lexicon())
 

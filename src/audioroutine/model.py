@@ -197,6 +197,42 @@ class Exercise(_Strict):
         return self.id or slugify(self.name)
 
 
+_WORD = re.compile(r"[^\W_](?:[\w' .-]*[^\W_])?")
+"""A word or short phrase to pronounce: letters and digits, with spaces, hyphens, apostrophes and
+periods inside (``Oiselle``, ``Helen Clare``, ``CTS``)."""
+
+
+def _word(word: str) -> str:
+    word = " ".join(word.split())
+    if not _WORD.fullmatch(word) or len(word) > 60 or len(word.split()) > 4:
+        raise ValueError(f"{word!r}: name a word or a short phrase (up to four words), like Oiselle or Helen Clare")
+    return word
+
+
+def _say_as(value: object) -> object:
+    return {"say": value} if isinstance(value, str) else value
+
+
+class SayAs(_Strict):
+    """How to say a word: IPA for voices that take phonemes (Piper), a respelling for the others.
+    Written ``Oiselle: wah-ZELL`` (a respelling only) or ``Oiselle: {ipa: wɑːˈzɛl, say: wah-ZELL}``."""
+
+    ipa: Text | None = Field(None, min_length=1, max_length=200)
+    """The word in IPA, as espeak-ng writes it (``wɑːˈzɛl``); slashes around it are dropped."""
+    say: Text | None = Field(None, min_length=1, max_length=200)
+    """A respelling, read as ordinary words (``wah-ZELL``)."""
+
+    @model_validator(mode="after")
+    def _something(self) -> SayAs:
+        if self.ipa is None and self.say is None:
+            raise ValueError("give ipa, say or both, like {ipa: wɑːˈzɛl, say: wah-ZELL}")
+        return self
+
+
+Pronounce = dict[Annotated[str, AfterValidator(_word)], Annotated[SayAs, BeforeValidator(_say_as)]]
+"""A ``pronounce:`` map, from a word to how to say it."""
+
+
 class Routine(_Strict):
     """A whole routine, as written in one routine file."""
 
@@ -212,6 +248,8 @@ class Routine(_Strict):
     exercises: list[Exercise] = Field(min_length=1)
     notes: Texts = []
     """Choices made where the source was vague, for the record; never spoken."""
+    pronounce: Pronounce = {}
+    """How to say names the voices get wrong (``pronounce.py``); the cue text keeps the written words."""
 
     @model_validator(mode="before")
     @classmethod

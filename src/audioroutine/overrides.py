@@ -125,6 +125,10 @@ def _apply_file(merge: Merge, path: Path) -> None:
         line = key_line(overrides, key)
         if key == "exercises":
             _apply_exercises(merge, path, value, line)
+        elif key == "pronounce" and isinstance(value, Mapping):  # merged word by word over the routine's
+            for word, said in value.items():
+                merge.data["pronounce"] = {**(merge.data.get("pronounce") or {}), str(word): plain(said)}
+                merge.origins[("pronounce", str(word))] = FileLine(path, key_line(value, word))
         elif key == "settings" and isinstance(value, Mapping):
             for sub, sub_value in value.items():
                 _apply(merge, ["settings", str(sub)], plain(sub_value), FileLine(path, key_line(value, sub)))

@@ -69,10 +69,10 @@ def first_part(plan: Plan, engine: Engine, cache: ClipCache) -> Plan:
     if first_s is None:
         return plan
     limit = seconds_to_samples(first_s)
-    identity = engine.identity()
+    lexicon = plan.loaded.lexicon
 
     def length(text: str) -> int:
-        known = cache.length(identity, text)
+        known = cache.length(engine.phrase_identity(text, lexicon), text)
         return estimate_samples(text) if known is None else known
 
     part = plan

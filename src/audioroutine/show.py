@@ -30,17 +30,19 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
     plan = plan_routines([name], options)[0]
     cache = ClipCache(options.cache_dir)
 
+    lexicon = plan.loaded.lexicon
+
     def all_cached(engine: Engine) -> bool:
-        identity = engine.identity()
-        return not plan.unspoken(lambda text: cache.length(identity, text))
+        return not plan.unspoken(lambda text: cache.length(engine.phrase_identity(text, lexicon), text))
 
     engine = resolve_engine(options.engine, voice=options.voice, lang=plan.loaded.routine.settings.lang,
-                            tld=options.tld, slow=options.slow, all_cached=all_cached, probe=False).engine
-    identity = engine.identity()
+                            tld=options.tld, slow=options.slow, speed=options.speed, all_cached=all_cached,
+                            probe=False).engine
+    engine.check_lexicon(lexicon)
     estimated: set[str] = set()
 
     def length(text: str) -> int:
-        cached = cache.length(identity, text)
+        cached = cache.length(engine.phrase_identity(text, lexicon), text)
         if cached is None:
             estimated.add(text)
             return estimate_samples(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .announce import MAX_ROUNDS
 from .cache import ClipCache
@@ -18,6 +18,7 @@ from .chimes import CHIMES, chime
 from .engines import Engine
 from .errors import AudioError
 from .planning import Plan
+from .pronounce import Lexicon
 from .timeline import Timeline
 from .timing import stage
 
@@ -32,22 +33,36 @@ Progress = Callable[[int, int], None]
 CHIME_IDENTITY = {"engine": "chime", "voice": "bell", "version": "1"}
 
 
-def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
+class Phrase(NamedTuple):
+    """A phrase to speak: its words, and the pronunciations it uses (one routine's, or none)."""
+
+    text: str
+    lexicon: Lexicon = Lexicon()
+
+
+def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[Phrase]:
     """Every phrase of the plans not yet in the cache for this engine (or whose clip is damaged:
-    dropped and reported), in order of first use; the intro as it will say the routine's real
-    length when every other phrase is cached (otherwise it is spoken once they are: ``mix_for``)."""
-    identity = engine.identity()
-    known: dict[str, int | None] = {}
-
-    def length(text: str) -> int | None:
-        if text not in known:
-            known[text] = cache.length(identity, text) if cache.check(identity, text) else None
-        return known[text]
-
-    missing: dict[str, None] = {}
+    dropped and reported), in order of first use, each with the pronunciations it uses; the intro
+    as it will say the routine's real length when every other phrase is cached (otherwise it is
+    spoken once they are: ``mix_for``)."""
+    known: dict[tuple[str, str], int | None] = {}
+    missing: dict[tuple[str, str], Phrase] = {}
     for plan in plans:
-        missing.update(dict.fromkeys(plan.unspoken(length)))
-    return list(missing)
+        lexicon = plan.loaded.lexicon
+
+        def key(text: str, lexicon: Lexicon = lexicon) -> tuple[tuple[str, str], dict[str, str]]:
+            identity = engine.phrase_identity(text, lexicon)
+            return (text, identity.get("pronounce", "")), identity
+
+        def length(text: str) -> int | None:
+            found, identity = key(text)
+            if found not in known:
+                known[found] = cache.length(identity, text) if cache.check(identity, text) else None
+            return known[found]
+
+        for text in plan.unspoken(length):
+            missing.setdefault(key(text)[0], Phrase(text, lexicon.applying_to(text)))
+    return list(missing.values())
 
 
 def speak_intros(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
@@ -59,7 +74,7 @@ def speak_intros(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> lis
         if not missing:
             break
         synthesize_missing(missing, engine, cache)
-        spoken += missing
+        spoken += [phrase.text for phrase in missing]
     return spoken
 
 
@@ -68,13 +83,14 @@ def speak_plans(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list
     lengths (``announce``); returns those phrases, in order of first use."""
     synthesize_missing(missing_phrases(plans, engine, cache), engine, cache)
     speak_intros(plans, engine, cache)
-    identity = engine.identity()
-    said = [plan.settle(lambda text: cache.length(identity, text) or 0, check=False).script for plan in plans]
+    said = [plan.settle(lambda text, lexicon=plan.loaded.lexicon: cache.length(engine.phrase_identity(text, lexicon),
+                                                                              text) or 0, check=False).script
+            for plan in plans]
     return list(dict.fromkeys(text for script in said for text in script.phrases()))
 
 
 def synthesize_missing(
-    texts: Sequence[str], engine: Engine, cache: ClipCache, progress: Progress | None = None
+    texts: Sequence[str | Phrase], engine: Engine, cache: ClipCache, progress: Progress | None = None
 ) -> None:
     """Speak every phrase not yet cached, ``engine.workers`` at a time, each into the cache as
     soon as it is done: a failure loses nothing already spoken."""
@@ -82,13 +98,12 @@ def synthesize_missing(
         return
     from .clips import prepare_clip
 
-    identity = engine.identity()
-
-    def one(text: str) -> None:
+    def one(phrase: str | Phrase) -> None:
+        text, lexicon = (phrase, Lexicon()) if isinstance(phrase, str) else phrase
         with stage("speak a phrase"):
-            spoken = engine.synthesize(text)
+            spoken = engine.synthesize(text, lexicon)
         with stage("prepare a clip"):
-            cache.put(identity, text, *prepare_clip(spoken.samples, spoken.rate))
+            cache.put(engine.phrase_identity(text, lexicon), text, *prepare_clip(spoken.samples, spoken.rate))
 
     done = 0
     with ThreadPoolExecutor(max_workers=engine.workers) as pool:
@@ -136,19 +151,19 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
     listed) is spoken again."""
     from .mix import routine_gain_db
 
-    identity = engine.identity()
+    lexicon = plan.loaded.lexicon
     clips, stats = {}, {}
 
     def gather(texts: list[str]) -> None:
         for attempt in range(2):
-            found = {text: cache.load(identity, text) for text in texts}
+            found = {text: cache.load(engine.phrase_identity(text, lexicon), text) for text in texts}
             texts = [text for text, clip in found.items() if clip is None]
             clips.update({text: clip.samples for text, clip in found.items() if clip is not None})
             stats.update({text: clip.stats for text, clip in found.items() if clip is not None})
             if not texts:
                 return
             if attempt == 0:
-                synthesize_missing(texts, engine, cache)
+                synthesize_missing([Phrase(text, lexicon.applying_to(text)) for text in texts], engine, cache)
         raise AudioError(f"the clip for {texts[0]!r} could not be read back from the clip cache {cache.root}",
                          hint="run `audioroutine cache clear` and build again")
 

@@ -23,6 +23,7 @@ from .errors import InputError, option
 from .model import slugify
 from .options import BuildOptions
 from .planning import Plan
+from .pronounce import NO_PRONUNCIATIONS, Lexicon
 from .script import Silence, Speech
 
 if TYPE_CHECKING:
@@ -40,26 +41,28 @@ class Take:
     text: str
     samples: np.ndarray
     stats: ClipStats
+    lexicon: Lexicon = NO_PRONUNCIATIONS
+    """The pronunciations it was spoken with."""
 
 
-def new_take(engine: Engine, text: str) -> Take:
+def new_take(engine: Engine, text: str, lexicon: Lexicon = NO_PRONUNCIATIONS) -> Take:
     """Speak ``text`` again (nothing is read from or written to the cache)."""
     from .clips import prepare_clip
 
-    spoken = engine.synthesize(text)
-    return Take(text, *prepare_clip(spoken.samples, spoken.rate))
+    spoken = engine.synthesize(text, lexicon)
+    return Take(text, *prepare_clip(spoken.samples, spoken.rate), lexicon)
 
 
-def cached_take(engine: Engine, cache: ClipCache, text: str) -> Take | None:
+def cached_take(engine: Engine, cache: ClipCache, text: str, lexicon: Lexicon = NO_PRONUNCIATIONS) -> Take | None:
     """The take the cache holds for ``text`` in this engine's voice, if any."""
-    identity = engine.identity()
+    identity = engine.phrase_identity(text, lexicon)
     samples, stats = cache.get(identity, text), cache.stats(identity, text)
-    return None if samples is None or stats is None else Take(text, samples, stats)
+    return None if samples is None or stats is None else Take(text, samples, stats, lexicon)
 
 
 def keep(engine: Engine, cache: ClipCache, take: Take) -> None:
     """Store the take in the cache in place of the phrase's old one: builds use it from now on."""
-    cache.put(engine.identity(), take.text, take.samples, take.stats)
+    cache.put(engine.phrase_identity(take.text, take.lexicon), take.text, take.samples, take.stats)
     log.info("kept a new take of %r", take.text)
 
 
@@ -100,28 +103,29 @@ def exercise_phrases(plan: Plan, exercise: str) -> list[str]:
     return list(found)
 
 
-def choose_voice(texts: Sequence[str], options: BuildOptions, cache: ClipCache, lang: str) -> EngineChoice:
+def choose_voice(texts: Sequence[str], options: BuildOptions, cache: ClipCache, lang: str,
+                 lexicon: Lexicon = NO_PRONUNCIATIONS) -> EngineChoice:
     """The engine a build with these options would use for these phrases (``auto``: as build chooses)."""
     def all_cached(engine: Engine) -> bool:
-        identity = engine.identity()
-        return all(cache.has(identity, text) for text in texts)
+        return all(cache.has(engine.phrase_identity(text, lexicon), text) for text in texts)
 
     if not texts:
         raise InputError(f"nothing to speak: give a phrase, or an exercise with {option('routine')}")
     return resolve_engine(options.engine, voice=options.voice, lang=options.lang or lang, tld=options.tld,
-                          slow=options.slow, all_cached=all_cached)
+                          slow=options.slow, speed=options.speed, all_cached=all_cached)
 
 
 Ask = Callable[[Take, Path], bool]
 """Asked whether to keep a new take (written at the path); True keeps it."""
 
 
-def retake(texts: Sequence[str], engine: Engine, cache: ClipCache, out: Path, ask: Ask) -> list[tuple[str, bool]]:
-    """Speak each phrase again, write the new take under ``out`` and keep it if ``ask`` says so.
-    Returns each phrase with whether its new take was kept."""
+def retake(texts: Sequence[str], engine: Engine, cache: ClipCache, out: Path, ask: Ask,
+           lexicon: Lexicon = NO_PRONUNCIATIONS) -> list[tuple[str, bool]]:
+    """Speak each phrase again (with the routine's pronunciations), write the new take under
+    ``out`` and keep it if ``ask`` says so. Returns each phrase with whether its new take was kept."""
     answers = []
     for text in texts:
-        take = new_take(engine, text)
+        take = new_take(engine, text, lexicon)
         path = write_take(take, take_file(out, text))
         kept = ask(take, path)
         if kept:

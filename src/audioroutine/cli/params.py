@@ -3,7 +3,7 @@
 ``BuildOptions``.
 
 typer builds a command's options from its function's signature. ``build``, ``show`` and ``share``
-take the same fourteen; rather than copying them into three signatures (and three calls that copy
+take the same fifteen; rather than copying them into three signatures (and three calls that copy
 them again into a ``BuildOptions``), :func:`with_build_options` gives the command a signature of its
 own parameters plus the shared ones, and calls it with ``options=BuildOptions(...)``.
 """
@@ -44,6 +44,9 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of the cue
 TldOpt = Annotated[str, typer.Option("--tld", help="Google's accent, by domain: com, co.uk, com.au, ca, co.in…",
                                      rich_help_panel=VOICE_PANEL)]
 SlowOpt = Annotated[bool, typer.Option("--slow", help="Speak more slowly.", rich_help_panel=VOICE_PANEL)]
+SpeedOpt = Annotated[float, typer.Option(
+    "--speed", help="Speed of the voice, 0.8 (slower) to 1.25 (faster). Google's voice has only normal and slow: "
+    "0.9 or less is its slow speed.", rich_help_panel=VOICE_PANEL)]
 CacheOpt = Annotated[Path | None, typer.Option("--cache-dir", envvar="AUDIOROUTINE_CACHE",
                                                help="Where spoken clips are kept.", show_default=False)]
 TemplatesOpt = Annotated[Path | None, typer.Option(
@@ -71,6 +74,7 @@ BUILD_PARAMS: dict[str, tuple[Any, Any]] = {
     "lang": (LangOpt, None),
     "tld": (TldOpt, "com"),
     "slow": (SlowOpt, False),
+    "speed": (SpeedOpt, 1.0),
     "cache_dir": (CacheOpt, None),
     "templates": (TemplatesOpt, None),
     "hold": (HoldOpt, None),
@@ -96,7 +100,7 @@ def build_options(**given: Any) -> "BuildOptions":
     v = {name: given.get(name, default) for name, (_, default) in BUILD_PARAMS.items()}
     assignments = [*(v["set_"] or []), *(["settings.chimes=false"] if v["no_chimes"] else [])]
     return BuildOptions(
-        engine=v["engine"], voice=v["voice"], lang=v["lang"], tld=v["tld"], slow=v["slow"],
+        engine=v["engine"], voice=v["voice"], lang=v["lang"], tld=v["tld"], slow=v["slow"], speed=v["speed"],
         templates=v["templates"], cache_dir=v["cache_dir"],
         overrides=Overrides(files=tuple(v["overrides"] or ()), assignments=tuple(assignments), hold=v["hold"],
                             breath=v["breath"], rest=v["rest"], scale=v["scale"]),

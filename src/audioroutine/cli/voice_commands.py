@@ -60,25 +60,26 @@ def retake_command(
     """
     from ..cache import ClipCache
     from ..planning import plan_routines
+    from ..pronounce import read_user_lexicon
     from ..takes import choose_voice, exercise_phrases, retake
 
     def plan():
         if exercise is None and routine is None:
             if not phrase:
                 raise typer.BadParameter("give a phrase, or --exercise ID --routine NAME")
-            return [phrase], "en"
+            return [phrase], "en", read_user_lexicon()
         if exercise is None or routine is None or phrase:
             raise typer.BadParameter("give a phrase, or both --exercise and --routine (not a phrase too)")
         planned = plan_routines([routine], options)[0]
-        return exercise_phrases(planned, exercise), planned.loaded.routine.settings.lang
+        return exercise_phrases(planned, exercise), planned.loaded.routine.settings.lang, planned.loaded.lexicon
 
-    texts, lang = run(plan)
+    texts, lang, lexicon = run(plan)
     cache = ClipCache(options.cache_dir)
-    engine = run(lambda: choose_voice(texts, options, cache, lang)).engine
+    engine = run(lambda: choose_voice(texts, options, cache, lang, lexicon)).engine
+    run(lambda: engine.check_lexicon(lexicon))
 
-    identity = engine.identity()
     for text in texts:
-        if not cache.has(identity, text):
+        if not cache.has(engine.phrase_identity(text, lexicon), text):
             typer.echo(f"note: no take of {text!r} is cached for {engine.voice}; is it word for word as the "
                        "routine says it? (see `audioroutine show`)", err=True)
 
@@ -92,7 +93,7 @@ def retake_command(
         typer.echo("  kept: the next build uses it" if kept else "  not kept: the cached take stays")
         return kept
 
-    answers = run(lambda: retake(texts, engine, cache, out, ask))
+    answers = run(lambda: retake(texts, engine, cache, out, ask, lexicon))
     kept = sum(k for _, k in answers)
     typer.echo(f"kept {kept} of {counted(len(answers), 'new take')} ({engine.name}, {engine.voice})")
 

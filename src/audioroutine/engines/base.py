@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import EngineError, OptionError
+from ..pronounce import Lexicon
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,6 +43,8 @@ class Engine(ABC):
     """Speaks without the network."""
     VOICE: ClassVar[str | None]
     """What a voice is to this engine, for help and messages; None if it has no voices to choose."""
+    PHONEMES: ClassVar[bool] = False
+    """Takes a word's phonemes (a pronunciation's IPA); else only its respelling."""
 
     voice: str
     """The voice's name, as recorded in the cue sheet and the clip cache's key."""
@@ -58,8 +61,9 @@ class Engine(ABC):
 
     @classmethod
     @abstractmethod
-    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> Engine:
-        """The engine for a build's options (a voice of this engine, language, accent, speed)."""
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool, speed: float = 1.0) -> Engine:
+        """The engine for a build's options (a voice of this engine, language, accent, ``slow``, or
+        a ``speed`` relative to the voice's own)."""
 
     @classmethod
     def claims(cls, voice: str) -> bool:
@@ -85,13 +89,32 @@ class Engine(ABC):
         ``engines``); ``None`` when it can, or when the engine needs no network."""
         return None
 
+    def speed_note(self) -> str | None:
+        """How the engine takes the speed asked for, when it cannot speak at exactly that speed."""
+        return None
+
     @abstractmethod
     def identity(self) -> dict[str, str]:
         """Everything that changes how a phrase sounds: the clip cache's key besides the text."""
 
+    def phrase_identity(self, text: str, lexicon: Lexicon | None = None) -> dict[str, str]:
+        """The clip cache's key for ``text`` besides the text: the engine's identity, and the
+        pronunciations it would use in this phrase (only when there are some, so a phrase without
+        them keeps its clip)."""
+        used = lexicon.usable(self.PHONEMES).applying_to(text) if lexicon else None
+        return {**self.identity(), "pronounce": used.key(self.PHONEMES)} if used else self.identity()
+
+    def check_lexicon(self, lexicon: Lexicon) -> None:  # noqa: B027 - a respelling suits every engine
+        """Raise a ``RoutineError`` at its line for a pronunciation this voice cannot say."""
+
+    def respelled(self, text: str, lexicon: Lexicon | None) -> str:
+        """``text`` with the lexicon's respellings in place of its words (for engines without phonemes)."""
+        return lexicon.respell(text) if lexicon else text
+
     @abstractmethod
-    def synthesize(self, text: str) -> Synthesized:
-        """Speak one phrase. Heavy set-up (a model) happens on the first call, not before."""
+    def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
+        """Speak one phrase (its words as ``lexicon`` says them). Heavy set-up (a model) happens
+        on the first call, not before."""
 
 
 @dataclass(frozen=True)

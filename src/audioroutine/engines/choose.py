@@ -25,6 +25,7 @@ def resolve_engine(
     lang: str = "en",
     tld: str = "com",
     slow: bool = False,
+    speed: float = 1.0,
     all_cached: Callable[[Engine], bool] | None = None,
     probe: bool = True,
 ) -> EngineChoice:
@@ -36,23 +37,26 @@ def resolve_engine(
     answers; and the offline voice otherwise.
     """
     if name != AUTO:
-        choice = EngineChoice(make_engine(name, voice=voice, lang=lang, tld=tld, slow=slow), "as asked")
+        choice = EngineChoice(make_engine(name, voice=voice, lang=lang, tld=tld, slow=slow, speed=speed), "as asked")
     else:
-        choice = _auto(voice=voice, lang=lang, tld=tld, slow=slow, all_cached=all_cached, probe=probe)
+        choice = _auto(voice=voice, lang=lang, tld=tld, slow=slow, speed=speed, all_cached=all_cached, probe=probe)
     log.info("engine: %s (%s) - %s", choice.engine.name, choice.engine.voice, choice.reason)
+    note = choice.engine.speed_note()
+    if note:
+        log.info("speed: %s", note)
     return choice
 
 
-def _auto(*, voice: str | Path | None, lang: str, tld: str, slow: bool,
+def _auto(*, voice: str | Path | None, lang: str, tld: str, slow: bool, speed: float,
           all_cached: Callable[[Engine], bool] | None, probe: bool) -> EngineChoice:
     def offline(reason: str) -> EngineChoice:
-        return EngineChoice(make_engine(OFFLINE_DEFAULT, lang=lang, slow=slow), reason)
+        return EngineChoice(make_engine(OFFLINE_DEFAULT, lang=lang, slow=slow, speed=speed), reason)
 
     if voice is not None:
         owner = owner_of(voice)
-        engine = make_engine(owner.NAME, voice=voice, lang=lang, tld=tld, slow=slow)
+        engine = make_engine(owner.NAME, voice=voice, lang=lang, tld=tld, slow=slow, speed=speed)
         return EngineChoice(engine, f"{owner.TITLE} was given")
-    online = ENGINES[ONLINE_FIRST].from_options(voice=None, lang=lang, tld=tld, slow=slow)
+    online = ENGINES[ONLINE_FIRST].from_options(voice=None, lang=lang, tld=tld, slow=slow, speed=speed)
     if all_cached is not None and all_cached(online):
         return EngineChoice(online, f"every phrase is already cached for {online.TITLE}")
     if not probe:

@@ -9,7 +9,12 @@ import wave
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable, option
+from ..pronounce import Lexicon
 from .base import Engine, Synthesized
+
+WORDS_PER_MINUTE = 165
+"""espeak-ng's speed at speed 1 (its own default is 175; 165 is easier to follow while stretching)."""
+SLOW_WORDS_PER_MINUTE = 140
 
 
 def espeak_exe() -> str | None:
@@ -25,17 +30,18 @@ class EspeakEngine(Engine):
     OFFLINE = True
     VOICE = "an espeak-ng voice name, e.g. en-us (see `espeak-ng --voices`)"
 
-    def __init__(self, lang: str = "en", slow: bool = False, voice: str | None = None) -> None:
+    def __init__(self, lang: str = "en", slow: bool = False, voice: str | None = None, *, speed: float = 1.0) -> None:
         self.exe = espeak_exe()
         self.lang = lang
         self.voice = voice or lang
         self.slow = slow
+        self.speed = speed
         self.workers = 2
         self._checked = False
 
     @classmethod
-    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> EspeakEngine:
-        return cls(lang=lang, slow=slow, voice=voice)
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool, speed: float = 1.0) -> EspeakEngine:
+        return cls(lang=lang, slow=slow, voice=voice, speed=speed)
 
     @classmethod
     def claims(cls, voice: str) -> bool:
@@ -63,18 +69,27 @@ class EspeakEngine(Engine):
         self._checked = True
 
     def identity(self) -> dict[str, str]:
-        return {"engine": self.name, "voice": self.voice, "lang": self.lang,
-                "speed": "slow" if self.slow else "normal"}
+        speed = "slow" if self.slow else "normal" if self.speed == 1.0 else f"{self.speed:g}"
+        return {"engine": self.name, "voice": self.voice, "lang": self.lang, "speed": speed}
 
-    def synthesize(self, text: str) -> Synthesized:
+    @property
+    def words_per_minute(self) -> int:
+        return SLOW_WORDS_PER_MINUTE if self.slow else round(WORDS_PER_MINUTE * self.speed)
+
+    def respelled(self, text: str, lexicon: Lexicon | None) -> str:
+        """Respellings in lower case: espeak-ng spells a word in capitals letter by letter."""
+        return lexicon.respell(text, lower=True) if lexicon else text
+
+    def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         import numpy as np
 
         self.check()
+        text = self.respelled(text, lexicon)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "clip.wav"
             proc = subprocess.run(
                 # "--" so a phrase starting with "-" is spoken, not taken for an option.
-                [self.exe, "-v", self.voice, "-s", "140" if self.slow else "165",
+                [self.exe, "-v", self.voice, "-s", str(self.words_per_minute),
                  "-w", str(out), "--", text],
                 capture_output=True, check=False,
             )

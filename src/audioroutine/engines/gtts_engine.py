@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ..constants import SAMPLE_RATE
 from ..errors import EngineError, EngineUnavailable, InputError, option
+from ..pronounce import Lexicon
 from .base import Engine, ServiceFailed, Synthesized
 from .gtts_answer import BadAnswer, NoAudio, usable_audio
 from .gtts_http import Failure, Refused, TimedOut, Unreachable, fetch
@@ -45,6 +46,8 @@ HASTY_TRIES = {Refused: 1, TimedOut: 1, Unreachable: 2, BadAnswer: 2}
 """Tries when the build has another voice to turn to (``Engine.has_fallback``): a refusal or a
 timeout ends Google's part at once; 429 does not lift in seconds."""
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+SLOW_SPEED = 0.9
+"""Google's voice has two speeds: a speed asked for at or under this is its slow one."""
 
 
 def endpoint_override() -> str | None:
@@ -104,10 +107,12 @@ class GTTSEngine(Engine):
     OFFLINE = False
     VOICE = None
 
-    def __init__(self, lang: str = "en", tld: str = "com", slow: bool = False, deadline: float | None = None) -> None:
+    def __init__(self, lang: str = "en", tld: str = "com", slow: bool = False, deadline: float | None = None,
+                 *, speed: float = 1.0) -> None:
         self.lang = lang
         self.tld = tld
-        self.slow = slow
+        self.speed = speed
+        self.slow = slow or speed <= SLOW_SPEED
         self.deadline = deadline if deadline is not None else _seconds_from_env(DEADLINE_ENV, DEFAULT_DEADLINE_S)
         """Seconds one request may take in all, from connecting to the answer's last byte."""
         self.voice = f"google-{lang}-{tld}"
@@ -122,9 +127,9 @@ class GTTSEngine(Engine):
         self._checked = False
 
     @classmethod
-    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> GTTSEngine:
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool, speed: float = 1.0) -> GTTSEngine:
         cls.refuse_voice(voice, hint=f"Google's accent is chosen with {option('tld')}, e.g. co.uk")
-        return cls(lang=lang, tld=tld, slow=slow)
+        return cls(lang=lang, tld=tld, slow=slow, speed=speed)
 
     def check(self) -> None:
         """gTTS speaks the language (asked of gTTS's own list, not of the service)."""
@@ -147,13 +152,21 @@ class GTTSEngine(Engine):
 
         return unreachable(service_url(self.tld))
 
+    def speed_note(self) -> str | None:
+        if self.speed == 1.0:
+            return None
+        said = "slowly" if self.slow else "at its normal speed"
+        return (f"Google's voice has two speeds, normal and slow: speed {self.speed:g} is spoken {said} "
+                f"(slow is {SLOW_SPEED:g} or less)")
+
     def identity(self) -> dict[str, str]:
         return {"engine": self.name, "voice": self.voice, "lang": self.lang, "tld": self.tld,
                 "speed": "slow" if self.slow else "normal"}
 
-    def synthesize(self, text: str) -> Synthesized:
+    def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         from ..ffmpeg import decode_to_pcm
 
+        text = self.respelled(text, lexicon)
         tts = _tts_class()(text, lang=self.lang, tld=self.tld, slow=self.slow, lang_check=False,
                            pre_processor_funcs=_pre_processors())
         try:

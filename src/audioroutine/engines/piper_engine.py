@@ -9,8 +9,10 @@ import threading
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
+from ..pronounce import Lexicon
 from ..timing import stage
 from .base import Engine, Synthesized
+from .piper_phonemes import phrase_phonemes, unknown_symbols
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,12 @@ fewer are worse than the phrase's best take (bench/README.md)."""
 NOISE_W = 0.4
 """Piper's phoneme-length noise (``SynthesisConfig.noise_w_scale``): how much each render varies in
 rhythm (the voice's own: 0.8)."""
+
+
+def _speed_name(slow: bool, speed: float) -> str:
+    """The speed in the clip cache's key: "normal" and "slow" as before speeds existed (so those
+    clips stay valid), else the number."""
+    return "slow" if slow else "normal" if speed == 1.0 else f"{speed:g}"
 
 
 def default_voice_path() -> Path:
@@ -39,12 +47,15 @@ class PiperEngine(Engine):
     TITLE = "a Piper voice"
     OFFLINE = True
     VOICE = "a Piper voice file (.onnx, with its .onnx.json beside it)"
+    PHONEMES = True
 
     def __init__(self, voice_path: Path | str | None = None, lang: str = "en", slow: bool = False, *,
-                 noise_scale: float = NOISE_SCALE, noise_w: float = NOISE_W) -> None:
+                 speed: float = 1.0, noise_scale: float = NOISE_SCALE, noise_w: float = NOISE_W) -> None:
         self._asked = Path(voice_path) if voice_path is not None else None
         self.lang = lang
         self.slow = slow
+        self.speed = speed
+        """Relative to the voice's own: piper's length scale is the voice's divided by it."""
         self.noise_scale = noise_scale
         self.noise_w = noise_w
         self.workers = max(1, min(2, os.cpu_count() or 1))
@@ -53,8 +64,8 @@ class PiperEngine(Engine):
         self._lock = threading.Lock()
 
     @classmethod
-    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool) -> PiperEngine:
-        return cls(voice, lang=lang, slow=slow)
+    def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool, speed: float = 1.0) -> PiperEngine:
+        return cls(voice, lang=lang, slow=slow, speed=speed)
 
     @classmethod
     def claims(cls, voice: str) -> bool:
@@ -95,9 +106,19 @@ class PiperEngine(Engine):
             "voice": self.voice,
             "model_size": str(self.path.stat().st_size),
             "lang": self.lang,
-            "speed": "slow" if self.slow else "normal",
+            "speed": _speed_name(self.slow, self.speed),
             "noise": f"{self.noise_scale:g}/{self.noise_w:g}",
         }
+
+    def _length_scale(self) -> float | None:
+        """Piper's length scale: the voice's own (None) at speed 1, 1.2 when slow, else the voice's
+        own divided by the speed."""
+        if self.slow:
+            return 1.2
+        if self.speed == 1.0:
+            return None
+        own = float((self._config or {}).get("inference", {}).get("length_scale", 1.0))
+        return own / self.speed
 
     @property
     def loaded(self) -> bool:
@@ -130,20 +151,56 @@ class PiperEngine(Engine):
         except Exception as exc:  # onnxruntime raises its own exception types
             raise EngineError(f"{self.path}: the voice could not be loaded ({exc})") from None
 
-    def synthesize(self, text: str) -> Synthesized:
+    def check_lexicon(self, lexicon: Lexicon) -> None:
+        """Every IPA symbol is one of the voice's phonemes (its config's ``phoneme_id_map``)."""
+        self.check()
+        known = set((self._config or {}).get("phoneme_id_map", {}))
+        for entry in lexicon.entries:
+            bad = unknown_symbols(entry, known) if entry.ipa else []
+            if bad:
+                shown = ", ".join(f"{s!r} (U+{ord(s):04X})" for s in bad)
+                raise entry.error(
+                    f"the IPA {entry.ipa!r} has {shown}, which the voice {self.voice} has no phoneme for",
+                    hint="write it as espeak-ng does (`espeak-ng -q --ipa -v en-us WORD`): ɡ for g, ɹ for r, "
+                         "ˈ for ', ː for :",
+                )
+
+    def phonemes(self, text: str, lexicon: Lexicon) -> list[list[str]]:
+        """The phonemes the voice is given for ``text``, sentence by sentence, with the lexicon's IPA."""
+        return phrase_phonemes(self._load(), text, lexicon.usable(True).applying_to(text))
+
+    def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         import numpy as np
         from piper.config import SynthesisConfig
 
         voice = self._load()
-        config = SynthesisConfig(length_scale=1.2 if self.slow else None, noise_scale=self.noise_scale,
+        config = SynthesisConfig(length_scale=self._length_scale(), noise_scale=self.noise_scale,
                                  noise_w_scale=self.noise_w)
         rate = voice.config.sample_rate
         gap = np.zeros(int(SENTENCE_GAP_S * rate), dtype=np.int16)
         parts: list[np.ndarray] = []
-        for chunk in voice.synthesize(text, syn_config=config):
+        used = lexicon.applying_to(text) if lexicon else None
+        chunks = self._from_phonemes(voice, self.phonemes(text, used), config) if used else (
+            chunk.audio_int16_array.reshape(-1) for chunk in voice.synthesize(text, syn_config=config))
+        for chunk in chunks:
             if parts:
                 parts.append(gap)
-            parts.append(chunk.audio_int16_array.reshape(-1))
+            parts.append(chunk)
         if not parts:
             raise EngineError(f"the piper voice produced no sound for {text!r}")
         return Synthesized(np.concatenate(parts), rate)
+
+    @staticmethod
+    def _from_phonemes(voice, sentences: list[list[str]], config):
+        """Each sentence's samples from its phonemes, made as ``PiperVoice.synthesize`` makes them
+        from text (its ids, the model, the peak scaled to full range)."""
+        import numpy as np
+
+        for phonemes in sentences:
+            if not phonemes:
+                continue
+            audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), config)
+            peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+            audio = np.zeros_like(audio) if peak < 1e-8 else audio / peak
+            audio = np.clip(audio, -1.0, 1.0).astype(np.float32)
+            yield np.clip(audio * 32767.0, -32767.0, 32767.0).astype(np.int16).reshape(-1)

@@ -35,10 +35,10 @@ def owner_of(voice: str | Path) -> type[Engine]:
 
 
 def make_engine(name: str, *, voice: str | Path | None = None, lang: str = "en", tld: str = "com",
-                slow: bool = False) -> Engine:
+                slow: bool = False, speed: float = 1.0) -> Engine:
     """The engine ``name`` for these options, checked usable here (``EngineUnavailable`` if not)."""
     engine = engine_class(name).from_options(voice=None if voice is None else str(voice), lang=lang, tld=tld,
-                                             slow=slow)
+                                             slow=slow, speed=speed)
     engine.check()
     return engine
 
