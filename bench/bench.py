@@ -185,9 +185,9 @@ class Bench:
         run = checked(run_child([*command, *(["--force"] if force else [])],
                                 {**self.env, "AUDIOROUTINE_CACHE": str(cache)}, self.root),
                       f"build of {routine.name}")
-        said = re.search(r"Speaking (\d+) phrases", run.stderr)
+        said = re.findall(r"Speaking (\d+) (?:more )?phrases?", run.stderr)  # the intro comes last
         sheet = json.loads((out / f"{routine.stem}.json").read_text(encoding="utf-8"))
-        return run, int(said.group(1)) if said else 0, self.piper_clips(cache) - before, sheet["duration_s"]
+        return run, sum(map(int, said)), self.piper_clips(cache) - before, sheet["duration_s"]
 
     def write_pcm(self, routine: Path, raw: Path) -> int:
         """The routine's exact PCM, as the build mixes it, into a raw file; returns its samples."""

@@ -247,7 +247,7 @@ def build_plans(
             logger.info("%d routine(s) to write, %d up to date; %d phrase(s) to speak, the rest from the clip cache",
                         len(stale), len(plans) - len(stale), len(missing))
             synthesize_missing(missing, engine, cache, progress)
-            spoken = len(missing) + len(speak_intros([plan for plan, _ in stale], engine, cache))
+            spoken = len(missing) + len(speak_intros([plan for plan, _ in stale], engine, cache, progress))
     except ServiceFailed as exc:
         if choice.fallback is None:
             raise

@@ -65,7 +65,8 @@ def missing_phrases(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> 
     return list(missing.values())
 
 
-def speak_intros(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list[str]:
+def speak_intros(plans: Sequence[Plan], engine: Engine, cache: ClipCache,
+                 progress: Progress | None = None) -> list[str]:
     """Once every other phrase is spoken, speak the intros that say the lengths those phrases make
     (``announce``: the intro's own length may move the total, so a few rounds); returns them."""
     spoken: list[str] = []
@@ -73,7 +74,7 @@ def speak_intros(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> lis
         missing = missing_phrases(plans, engine, cache)
         if not missing:
             break
-        synthesize_missing(missing, engine, cache)
+        synthesize_missing(missing, engine, cache, progress)
         spoken += [phrase.text for phrase in missing]
     return spoken
 

@@ -129,11 +129,14 @@ def progress_bar() -> Iterator[Callable[[int, int], None]]:
     state: dict = {}
 
     def update(done: int, total: int) -> None:
+        if "bar" in state and state["done"] >= state["total"] and done < state["done"]:  # a new round
+            state.pop("bar").__exit__(None, None, None)  # (the intro that says the real length)
+            state["more"] = True
         if "bar" not in state:
-            label = f"Speaking {counted(total, 'phrase')}"
+            label = f"Speaking {counted(total, 'more phrase' if state.get('more') else 'phrase')}"
             state["bar"] = typer.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
-            state["done"] = 0
+            state["done"], state["total"] = 0, total
         state["bar"].update(done - state["done"])
         state["done"] = done
 
