@@ -162,14 +162,16 @@ def test_a_build_says_and_shows_its_real_length(write_routine, speak, build_pipe
     assert f"{shown} · 1 exercise" in page
 
 
-def test_a_cold_build_says_how_many_phrases_it_speaks_the_intro_included(write_routine, tmp_path):
+def test_a_cold_build_says_how_many_phrases_it_speaks_the_intro_included(tmp_path):
     """The intro that says the real length is spoken after the others: the console counts it too
-    ("Speaking N phrases", then "Speaking 1 more phrase"), so what it says is what the cache gained."""
-    path = write_routine("title: Count\nexercises:\n  - {name: Calf raise, hold: 5s}\n", "count.yaml")
-    cache = tmp_path / "cache"
-    result = CliRunner().invoke(app, ["build", str(path), "--engine", "piper", "--out", str(tmp_path / "out"),
+    ("Speaking N phrases", then "Speaking 1 more phrase"), so what it says is what the cache gained;
+    and only the intro that is said is spoken (not the estimate's, then the real one's)."""
+    cache = tmp_path / "cache"  # the example's estimate says "about four minutes"; it lasts 3:28
+    result = CliRunner().invoke(app, ["build", "example-calf-care", "--engine", "piper", "--out", str(tmp_path / "out"),
                                       "--cache-dir", str(cache)])
     assert result.exit_code == 0, result.output
     said = [int(n) for n in re.findall(r"Speaking (\d+) (?:more )?phrases?", result.stderr)]
     assert len(said) >= 2 and "more phrase" in result.stderr  # the others, then the intro
     assert sum(said) == sum(1 for _ in (cache / "clips").rglob("*.wav")) - 2  # and the two chimes
+    sheet = json.loads((tmp_path / "out" / "example-calf-care.json").read_text(encoding="utf-8"))
+    assert sum(said) == len({cue["text"] for cue in sheet["cues"] if "text" in cue})

@@ -44,13 +44,16 @@ class Plan:
         """The title tag: the routine's title, and what this file is when not the routine itself."""
         return self.output.title(self.loaded.routine)
 
-    def settle(self, speech_length: Callable[[str], int], *, check: bool = True) -> Settled:
+    def settle(self, speech_length: Callable[[str], int], *, check: bool = True,
+               start: Script | None = None) -> Settled:
         """The script with its intro saying the length of its timeline at these phrase lengths,
-        and that timeline (``announce.settle``). A preview's script is a part of the routine's: it
-        is laid out as it is, its intro (if it has one) saying the routine's planned length."""
+        and that timeline (``announce.settle``), trying first the intro of ``start`` (default the
+        plan's own). A preview's script is a part of the routine's: it is laid out as it is, its
+        intro (if it has one) saying the routine's planned length."""
         if self.output.preview:
             return Settled(self.script, build_timeline(self.script, speech_length, chime_length, check=check))
-        return settle(self.loaded.routine, self.templates, self.script, speech_length, chime_length, check=check)
+        return settle(self.loaded.routine, self.templates, start or self.script, speech_length, chime_length,
+                      check=check)
 
     def unspoken(self, length: Callable[[str], int | None]) -> list[str]:
         """The phrases to speak, given each one's ``length`` if spoken (``None`` if not), in order
@@ -60,7 +63,8 @@ class Plan:
         missing = [text for text in self.script.phrases() if text not in says_length and length(text) is None]
         if missing or self.output.preview:
             return missing
-        intro = self.settle(lambda text: length(text) or estimate_samples(text), check=False).script
+        guess = calibrated(length, [text for text in self.script.phrases() if text not in says_length])
+        intro = self.settle(guess, check=False).script
         return [text for text in intro.says_length if length(text) is None]
 
     def length_phrases(self, spread: int = 3) -> list[str]:
@@ -77,6 +81,15 @@ class Plan:
 def estimate_samples(text: str) -> int:
     """A phrase's length before it is spoken, from its number of characters."""
     return int(len(text) / CHARS_PER_SECOND * SAMPLE_RATE) + SAMPLE_RATE // 5
+
+
+def calibrated(length: Callable[[str], int | None], spoken: Sequence[str]) -> Callable[[str], int]:
+    """Each phrase's ``length`` where known, else its estimate scaled by how the voice's real lengths
+    of the ``spoken`` phrases compare with their estimates: the intro a build will say, judged
+    before it is spoken (an intro for another number of minutes is spoken only if it is said)."""
+    known = [(real, estimate_samples(text)) for text in spoken if (real := length(text)) is not None]
+    ratio = sum(real for real, _ in known) / max(1, sum(guess for _, guess in known)) if known else 1.0
+    return lambda text: length(text) or round(estimate_samples(text) * ratio)
 
 
 def plan_routine(loaded: LoadedRoutine, templates: CueTemplates) -> Plan:

@@ -17,7 +17,7 @@ from .cache import ClipCache
 from .chimes import CHIMES, chime
 from .engines import Engine
 from .errors import AudioError
-from .planning import Plan
+from .planning import Plan, calibrated
 from .pronounce import Lexicon
 from .timeline import Timeline
 from .timing import stage
@@ -174,8 +174,22 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
         return clips[text].size
 
     says_length = set(plan.script.says_length)
-    gather([text for text in dict.fromkeys(plan.script.phrases()) if text not in says_length])
-    timeline = plan.settle(length).timeline
+    others = [text for text in dict.fromkeys(plan.script.phrases()) if text not in says_length]
+    gather(others)
+
+    def known(text: str) -> int | None:
+        if text not in clips and cache.length(engine.phrase_identity(text, lexicon), text) is not None:
+            gather([text])
+        return clips[text].size if text in clips else None
+
+    guess = calibrated(known, others)
+    for _ in range(MAX_ROUNDS):  # speak only the intro that is said (the one speak_intros spoke)
+        settled = plan.settle(guess)
+        needed = [event.text for event in settled.timeline.events if event.text not in (None, *clips)]
+        if not needed:
+            break
+        gather(needed)
+    timeline = plan.settle(length, start=settled.script).timeline
     used = {event.text for event in timeline.events if event.text is not None}
     clips = {text: clip for text, clip in clips.items() if text in used}
     stats = {text: value for text, value in stats.items() if text in used}
