@@ -78,15 +78,16 @@ def private_cache(speak, clip_cache, tmp_path):
     other phrase is spoken into it as into a new cache. Returns its folder."""
 
     def make(*routines: str | Path, overrides: Overrides | None = None) -> Path:
-        engine, _ = speak(*routines, overrides=overrides)
+        engine, phrases = speak(*routines, overrides=overrides)  # the intros as builds say them
         options = BuildOptions(engine="piper", cache_dir=clip_cache, overrides=overrides or Overrides())
         shared = ClipCache(clip_cache)
         root = tmp_path / "private-cache"
         mine = ClipCache(root)
         for plan in plan_routines([str(r) for r in routines], options):
-            for text in plan.script.phrases():  # a phrase with a pronounced word has its own key
+            for text in phrases:  # a phrase with a pronounced word has its own key
                 identity = engine.phrase_identity(text, plan.loaded.lexicon)
-                mine.put(identity, text, shared.get(identity, text), shared.stats(identity, text))
+                if shared.has(identity, text):
+                    mine.put(identity, text, shared.get(identity, text), shared.stats(identity, text))
         return root
 
     return make

@@ -84,9 +84,13 @@ def speak_plans(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list
     lengths (``announce``); returns those phrases, in order of first use."""
     synthesize_missing(missing_phrases(plans, engine, cache), engine, cache)
     speak_intros(plans, engine, cache)
-    said = [plan.settle(lambda text, lexicon=plan.loaded.lexicon: cache.length(engine.phrase_identity(text, lexicon),
-                                                                              text) or 0, check=False).script
-            for plan in plans]
+    said = []
+    for plan in plans:  # the intro judged as a build judges it (``mix_for``): the one spoken above
+        def length(text: str, lexicon: Lexicon = plan.loaded.lexicon) -> int | None:
+            return cache.length(engine.phrase_identity(text, lexicon), text)
+
+        others = [text for text in plan.script.phrases() if text not in set(plan.script.says_length)]
+        said.append(plan.settle(calibrated(length, others), check=False).script)
     return list(dict.fromkeys(text for script in said for text in script.phrases()))
 
 
