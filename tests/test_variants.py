@@ -59,7 +59,7 @@ def test_a_named_variant_sits_beside_the_groups_file(tiny, tmp_path, clip_cache)
     assert ID3(variant)["TIT2"].text == [f"{TITLE} (45 S)"]
     assert ID3(out / f"{SLUG}.mp3")["TIT2"].text == [TITLE]
     assert cues["cues"][0]["text"].startswith(f"{TITLE}.")  # the voice says the routine's own title
-    assert [c["end_s"] - c["start_s"] for c in cues["cues"] if c["kind"] == "hold"] == [5.0]
+    assert [round(c["end_s"] - c["start_s"], 3) for c in cues["cues"] if c["kind"] == "hold"] == [5.0]
     assert decode(variant).size == cues["samples"]
     assert (out / f"{SLUG}-45-s.txt").read_text(encoding="utf-8").startswith(f"{TITLE} (45 S)\n")
     # each output name is up to date on its own
