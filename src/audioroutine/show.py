@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from .cache import ClipCache
 from .engines import Engine, resolve_engine
 from .options import BuildOptions
-from .planning import Plan, estimate_samples, plan_routines
+from .planning import Plan, calibrated, plan_routines
 from .timeline import Timeline
 
 
@@ -39,16 +39,14 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
                             tld=options.tld, slow=options.slow, speed=options.speed, all_cached=all_cached,
                             probe=False).engine
     engine.check_lexicon(lexicon)
-    estimated: set[str] = set()
 
-    def length(text: str) -> int:
-        cached = cache.length(engine.phrase_identity(text, lexicon), text)
-        if cached is None:
-            estimated.add(text)
-            return estimate_samples(text)
-        return cached
+    def cached(text: str) -> int | None:
+        return cache.length(engine.phrase_identity(text, lexicon), text)
 
-    settled = plan.settle(length)
+    says_length = set(plan.script.says_length)
+    guess = calibrated(cached, [text for text in plan.script.phrases() if text not in says_length])
+    settled = plan.settle(guess)  # the intro a build says (``mix_for``); estimates where not spoken
+    estimated = {text for text in settled.script.phrases() if cached(text) is None}
     plan, timeline = replace(plan, script=settled.script), settled.timeline
     rate = timeline.rate
     cues = [
