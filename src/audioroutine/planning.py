@@ -55,17 +55,25 @@ class Plan:
         return settle(self.loaded.routine, self.templates, start or self.script, speech_length, chime_length,
                       check=check)
 
+    def others(self) -> list[str]:
+        """The phrases, in order of first use, but the intro's that say the length."""
+        says_length = set(self.script.says_length)
+        return [text for text in self.script.phrases() if text not in says_length]
+
+    def judged(self, length: Callable[[str], int | None], *, check: bool = True) -> Settled:
+        """``settle`` with each phrase's ``length`` where known (``None``: not spoken) and the
+        ``calibrated`` estimate elsewhere: the intro a build says, judged before it is spoken (so
+        speaking, mixing, ``show`` and the tests' cache all judge it alike)."""
+        return self.settle(calibrated(length, self.others()), check=check)
+
     def unspoken(self, length: Callable[[str], int | None]) -> list[str]:
         """The phrases to speak, given each one's ``length`` if spoken (``None`` if not), in order
         of first use: the intro as it will say the real length once every other phrase is spoken
         (until then, only the others)."""
-        says_length = set(self.script.says_length)
-        missing = [text for text in self.script.phrases() if text not in says_length and length(text) is None]
+        missing = [text for text in self.others() if length(text) is None]
         if missing or self.output.preview:
             return missing
-        guess = calibrated(length, [text for text in self.script.phrases() if text not in says_length])
-        intro = self.settle(guess, check=False).script
-        return [text for text in intro.says_length if length(text) is None]
+        return [text for text in self.judged(length, check=False).script.says_length if length(text) is None]
 
     def length_phrases(self, spread: int = 3) -> list[str]:
         """The intros a build may say: for every whole minute within ``spread`` (or a quarter)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from .cache import ClipCache
 from .engines import Engine, resolve_engine
 from .options import BuildOptions
-from .planning import Plan, calibrated, plan_routines
+from .planning import Plan, plan_routines
 from .timeline import Timeline
 
 
@@ -43,9 +43,7 @@ def show(name: str, options: BuildOptions = BuildOptions()) -> tuple[Plan, Timel
     def cached(text: str) -> int | None:
         return cache.length(engine.phrase_identity(text, lexicon), text)
 
-    says_length = set(plan.script.says_length)
-    guess = calibrated(cached, [text for text in plan.script.phrases() if text not in says_length])
-    settled = plan.settle(guess)  # the intro a build says (``mix_for``); estimates where not spoken
+    settled = plan.judged(cached)  # the intro a build says; estimates where not spoken
     estimated = {text for text in settled.script.phrases() if cached(text) is None}
     plan, timeline = replace(plan, script=settled.script), settled.timeline
     rate = timeline.rate

@@ -17,7 +17,7 @@ from .cache import ClipCache
 from .chimes import CHIMES, chime
 from .engines import Engine
 from .errors import AudioError
-from .planning import Plan, calibrated
+from .planning import Plan
 from .pronounce import Lexicon
 from .timeline import Timeline
 from .timing import stage
@@ -89,8 +89,7 @@ def speak_plans(plans: Sequence[Plan], engine: Engine, cache: ClipCache) -> list
         def length(text: str, lexicon: Lexicon = plan.loaded.lexicon) -> int | None:
             return cache.length(engine.phrase_identity(text, lexicon), text)
 
-        others = [text for text in plan.script.phrases() if text not in set(plan.script.says_length)]
-        said.append(plan.settle(calibrated(length, others), check=False).script)
+        said.append(plan.judged(length, check=False).script)
     return list(dict.fromkeys(text for script in said for text in script.phrases()))
 
 
@@ -177,19 +176,16 @@ def mix_for(plan: Plan, engine: Engine, cache: ClipCache) -> Mix:
             gather([text])  # an intro saying the real length: spoken now if it is new
         return clips[text].size
 
-    says_length = set(plan.script.says_length)
-    others = [text for text in dict.fromkeys(plan.script.phrases()) if text not in says_length]
-    gather(others)
+    gather(plan.others())
 
     def known(text: str) -> int | None:
         if text not in clips and cache.length(engine.phrase_identity(text, lexicon), text) is not None:
             gather([text])
         return clips[text].size if text in clips else None
 
-    guess = calibrated(known, others)
     for _ in range(MAX_ROUNDS):  # speak only the intro that is said (the one speak_intros spoke)
-        settled = plan.settle(guess)
-        needed = [event.text for event in settled.timeline.events if event.text not in (None, *clips)]
+        settled = plan.judged(known)
+        needed = [e.text for e in settled.timeline.events if e.text is not None and e.text not in clips]
         if not needed:
             break
         gather(needed)
