@@ -168,14 +168,22 @@ def _up_to_date(plan: Plan, options: BuildOptions, fp: str) -> BuildResult | Non
                        True, sheet.engine, sheet.voice, sheet, artist)
 
 
+def by_language(plans: Sequence[Plan]) -> dict[str, list[Plan]]:
+    """The routines grouped by the language they speak, in the order each language first comes."""
+    groups: dict[str, list[Plan]] = {}
+    for plan in plans:
+        groups.setdefault(plan.loaded.routine.settings.lang, []).append(plan)
+    return groups
+
+
 def choose_engine(plans: Sequence[Plan], options: BuildOptions, cache: ClipCache) -> EngineChoice:
-    """The one engine for these routines (the auto policy may ask the network); the choice and its
-    reason are logged."""
-    langs = {plan.loaded.routine.settings.lang for plan in plans}
+    """The one engine for these routines, all in one language (the auto policy may ask the
+    network); the choice and its reason are logged."""
+    langs = set(by_language(plans))
     if len(langs) > 1:
         raise OptionError(
             f"these routines are in different languages ({', '.join(sorted(langs))}); "
-            f"build them separately or choose one with {option('lang')}", option="lang",
+            f"check them separately or choose one with {option('lang')}", option="lang",
         )
     return resolve_engine(
         options.engine, voice=options.voice, lang=langs.pop(), tld=options.tld, slow=options.slow,
@@ -209,24 +217,50 @@ def build_plans(
     *,
     log: Log | None = None,
     progress: Progress | None = None,
-    _choice: EngineChoice | None = None,
 ) -> list[BuildResult]:
     """``build`` for routines already planned (``planning.plan_routines``), in their order.
 
-    When the voice ``auto`` chose fails while speaking and there is another to turn to, the whole
-    build is made again with that one (a file never mixes voices; what was spoken stays cached)."""
+    Each language's routines are built with a voice chosen for that language: a Spanish routine
+    never gets an English voice because it is built beside an English one."""
     out = Path(options.out)
     check_folder(out, [f"{plan.slug}{suffix}" for plan in plans for suffix in (".mp3", ".json", *SIDECARS)])
     cache = ClipCache(options.cache_dir, report=log)
-    if _choice is None:
-        with stage("choose the voice"):
-            _choice = choose_engine(plans, options, cache)
-    choice = _choice
+    groups = by_language(plans)
+    choices: dict[str, EngineChoice] = {}
+    with stage("choose the voice"):  # every language's voice, before any audio work
+        for lang, group in groups.items():
+            choices[lang] = choose_engine(group, options, cache)
+            for plan in group:
+                choices[lang].engine.check_lexicon(plan.loaded.lexicon)
+    results: list[BuildResult] = []
+    for lang, group in groups.items():
+        results += _build_language(group, options, choices[lang], cache, log=log, progress=progress,
+                                   lang=lang if len(groups) > 1 else None)
+    order = {plan.slug: i for i, plan in enumerate(plans)}
+    return sorted(results, key=lambda r: order[r.slug])
+
+
+def _build_language(
+    plans: Sequence[Plan],
+    options: BuildOptions,
+    choice: EngineChoice,
+    cache: ClipCache,
+    *,
+    log: Log | None,
+    progress: Progress | None,
+    lang: str | None,
+) -> list[BuildResult]:
+    """Build routines in one language with the voice chosen for it (``lang`` is named in the
+    console's voice line when a build has several).
+
+    When the voice ``auto`` chose fails while speaking and there is another to turn to, the whole
+    group is made again with that one (a file never mixes voices; what was spoken stays cached)."""
+    out = Path(options.out)
     engine = choice.engine
     for plan in plans:
         engine.check_lexicon(plan.loaded.lexicon)
     if log:
-        log(f"voice: {engine.name} ({engine.voice}) - {choice.reason}")
+        log(f"voice{'' if lang is None else f' for {lang}'}: {engine.name} ({engine.voice}) - {choice.reason}")
     results: list[BuildResult] = []
     stale: list[tuple[Plan, str]] = []
     with stage("check what is up to date"):
@@ -251,10 +285,10 @@ def build_plans(
     except ServiceFailed as exc:
         if choice.fallback is None:
             raise
-        return build_plans(plans, options, log=log, progress=progress, _choice=choice.fallback(exc.message))
+        return _build_language(plans, options, choice.fallback(exc.message), cache, log=log, progress=progress,
+                               lang=lang)
     for plan, fp in stale:
         with stage(f"write {plan.slug}"):
             written = write_routine(plan, engine, cache, options, fp)
         results.append(replace(written, synthesized=spoken))
-    order = {plan.slug: i for i, plan in enumerate(plans)}
-    return sorted(results, key=lambda r: order[r.slug])
+    return results

@@ -70,10 +70,15 @@ class RoutineCheck:
         return [p for p in self.phrases if p.doubtful]
 
 
+def can_hear(plan: Plan) -> bool:
+    """Whether the recognizer hears the routine's language (US English, so any English)."""
+    return plan.loaded.routine.settings.lang.lower().split("-")[0] == "en"
+
+
 def check_lang(plan: Plan) -> None:
     """The recognizer hears US English: a routine in another language cannot be checked."""
     lang = plan.loaded.routine.settings.lang
-    if not lang.lower().startswith("en"):
+    if not can_hear(plan):
         raise InputError(f"{plan.loaded.path}: the recognizer hears English only, and this routine is in "
                          f"{lang!r}", hint=f"check it with {option('lang')} en, or listen to it")
 

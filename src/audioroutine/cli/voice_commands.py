@@ -116,7 +116,7 @@ def check_command(
     """
     from ..build import choose_engine
     from ..cache import ClipCache
-    from ..checking import check_lang, check_routine, routine_recognizer
+    from ..checking import can_hear, check_lang, check_routine, routine_recognizer
     from ..hearing import require_recognizer
     from ..planning import all_routine_names, plan_routines
 
@@ -124,6 +124,12 @@ def check_command(
         raise typer.BadParameter("name a routine (see `audioroutine list`) or use --all, not both")
     run(require_recognizer)
     plans = run(lambda: plan_routines(run(all_routine_names) if all_ else routines, options))
+    if all_:  # every routine the recognizer can hear; the others are named, not checked
+        for plan in plans:
+            if not can_hear(plan):
+                typer.echo(f"{plan.slug}: not checked - the recognizer hears English only, and this routine is "
+                           f"in {plan.loaded.routine.settings.lang!r}")
+        plans = [plan for plan in plans if can_hear(plan)]
     for plan in plans:
         run(lambda p=plan: check_lang(p))
     recognizer = run(lambda: routine_recognizer(plans))
