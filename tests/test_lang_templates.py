@@ -2,11 +2,16 @@
 coach says it, rendered with the values the script writer passes (model objects, as ``script.py``
 and ``doses.py`` call the templates)."""
 
+import re
+import subprocess
+import sys
+
 import pytest
 
-from audioroutine.durations import Hold
+from audioroutine import load_routine
 from audioroutine.model import Exercise, Routine
-from audioroutine.templates import CueTemplates
+from audioroutine.script import render_script
+from audioroutine.templates import CUE_TEMPLATES, CueTemplates
 
 LANGS = ("es", "de", "fr")
 
@@ -188,8 +193,8 @@ REPS = {  # (reps, lower, chimes) -> opening of counted reps
         (1, True, False): "Eine Wiederholung: hoch beim Zählen, langsam wieder absenken. Ich zähle.",
         (10, True, False): "Zehn Wiederholungen: hoch beim Zählen, langsam wieder absenken. Ich zähle.",
         (21, True, False): "Einundzwanzig Wiederholungen: hoch beim Zählen, langsam wieder absenken. Ich zähle.",
-        (10, False, True): "Zehn Wiederholungen. Folge den Ticks.",
-        (10, True, True): "Zehn Wiederholungen: hoch beim Tick, langsam absenken beim Tack. Folge den Ticks.",
+        (10, False, True): "Zehn Wiederholungen. Folge dem Ticken.",
+        (10, True, True): "Zehn Wiederholungen: hoch beim Tick, langsam absenken beim Tack. Folge dem Ticken.",
     },
     "fr": {
         (1, False, False): "Une répétition. Je compte.",
@@ -215,18 +220,21 @@ def test_counted_reps(cues, lang, case):
 
 
 OWN_PACE = {
-    "es": ("Una repetición a tu ritmo. Tienes tres segundos.", "Diez repeticiones a tu ritmo. Tienes cuarenta segundos.",
+    "es": ("Una repetición a tu ritmo. Tienes tres segundos.",
+           "Diez repeticiones a tu ritmo. Tienes cuarenta segundos.",
            "Veintiuna repeticiones a tu ritmo. Tienes sesenta y tres segundos.", "Vamos."),
     "de": ("Eine Wiederholung in deinem Tempo. Du hast drei Sekunden.",
            "Zehn Wiederholungen in deinem Tempo. Du hast vierzig Sekunden.",
            "Einundzwanzig Wiederholungen in deinem Tempo. Du hast dreiundsechzig Sekunden.", "Los."),
-    "fr": ("Une répétition à ton rythme. Tu as trois secondes.", "Dix répétitions à ton rythme. Tu as quarante secondes.",
+    "fr": ("Une répétition à ton rythme. Tu as trois secondes.",
+           "Dix répétitions à ton rythme. Tu as quarante secondes.",
            "Vingt et une répétitions à ton rythme. Tu as soixante-trois secondes.", "Vas-y."),
 }
 
 
 def test_reps_at_your_own_pace(cues, lang):
-    texts = [said(cues, lang, "reps_own_pace", reps=r, window=w, exercise=None) for r, w in ((1, 3), (10, 40), (21, 63))]
+    texts = [said(cues, lang, "reps_own_pace", reps=r, window=w, exercise=None)
+             for r, w in ((1, 3), (10, 40), (21, 63))]
     texts.append(said(cues, lang, "reps_own_pace", reps=10, window=40, exercise=None, brief=True))
     assert tuple(texts) == OWN_PACE[lang]
 
@@ -275,9 +283,11 @@ SOURCES = ({"author": "Sam Rivera", "publication": "Trail Notes"}, {"publication
            {"author": "Coach Alex"})
 SIZES = {  # (exercises, seconds): how many and how long
     "es": {(1, 29): "Un ejercicio, menos de un minuto.", (1, 60): "Un ejercicio, alrededor de un minuto.",
-           (3, 480): "Tres ejercicios, unos ocho minutos.", (21, 1260): "Veintiún ejercicios, unos veintiún minutos."},
+           (3, 480): "Tres ejercicios, unos ocho minutos.",
+           (21, 1260): "Veintiún ejercicios, unos veintiún minutos."},
     "de": {(1, 29): "Eine Übung, weniger als eine Minute.", (1, 60): "Eine Übung, etwa eine Minute.",
-           (3, 480): "Drei Übungen, etwa acht Minuten.", (21, 1260): "Einundzwanzig Übungen, etwa einundzwanzig Minuten."},
+           (3, 480): "Drei Übungen, etwa acht Minuten.",
+           (21, 1260): "Einundzwanzig Übungen, etwa einundzwanzig Minuten."},
     "fr": {(1, 29): "Un exercice, moins d'une minute.", (1, 60): "Un exercice, environ une minute.",
            (3, 480): "Trois exercices, environ huit minutes.",
            (21, 1260): "Vingt et un exercices, environ vingt et une minutes."},
@@ -440,3 +450,129 @@ def test_flows_say_the_pacing_once(cues, lang):
              said(cues, lang, "flow_step", step=steps[1], brief=False),
              said(cues, lang, "flow_step", step=steps[0], brief=True))
     assert texts == FLOWS[lang]["step"]
+
+
+# ------------------------------------------------------------------------------------ a whole routine
+
+TEXTS = {  # a routine's own words in its language: title, source, names, instructions, poses, equipment
+    "es": dict(title="Pies felices", author="Ana Pérez", pub="Revista Trail", gear="pelota de tenis",
+               names=["Estiramiento de gemelos", "Postura del niño", "Rodar la pelota", "Elevación de talones",
+                      "Puntillas", "Saludo al sol", "Relajación"],
+               told="Apoya las manos en la pared.", pose="brazos arriba", fold="flexión", label="pie",
+               var=["Talones juntos", "Talones separados"]),
+    "de": dict(title="Glückliche Füße", author="Anna Weber", pub="Laufmagazin", gear="Tennisball",
+               names=["Wadendehnung", "Kindhaltung", "Ball rollen", "Fersenheben", "Zehenstand", "Sonnengruß",
+                      "Entspannung"],
+               told="Stütz die Hände an der Wand ab.", pose="Arme hoch", fold="Vorbeuge", label="Fuß",
+               var=["Fersen zusammen", "Fersen auseinander"]),
+    "fr": dict(title="Pieds heureux", author="Anne Martin", pub="Revue Trail", gear="balle de tennis",
+               names=["Étirement du mollet", "Posture de l'enfant", "Rouler la balle", "Montées sur les talons",
+                      "Pointes de pieds", "Salutation au soleil", "Relaxation"],
+               told="Pose les mains contre le mur.", pose="bras en haut", fold="flexion avant", label="pied",
+               var=["Talons joints", "Talons écartés"]),
+}
+ROUTINE = """\
+title: {title}
+source: {{author: {author}, publication: {pub}}}
+equipment: [{gear}]
+settings: {{lang: {lang}, cues: {cues}, breath_cues: true, callout_min_hold: 20s, time_left: 10s, rest: 10s,
+            set_rest: 10s, breath: 4s}}
+exercises:
+  - {{name: {n0}, instructions: [{told}], hold: 40s, sides: [right, left], side_label: {label}, equipment: [{gear}]}}
+  - {{name: {n1}, hold: 3 breaths}}
+  - {{name: {n2}, work: 30s}}
+  - name: {n3}
+    reps: 3
+    rep_time: 2s
+    lower: 2s
+    sets: 2
+    variations: [{{name: {v0}, instructions: [{told}]}}, {{name: {v1}}}]
+  - {{name: {n4}, reps: 3, window: 10s}}
+  - name: {n5}
+    rounds: 2
+    flow: [{{breath: in, pose: {pose}}}, {{breath: out, pose: {fold}}}]
+  - {{name: {n6}, relax: 1m}}
+"""
+ENGLISH_WORDS = """
+left right hold holding release second seconds minute minutes hour hours rest breathe breath breaths set sets
+round rounds next and of the you your reps rep halfway first last exercise exercises switch lower slowly keep going
+well done begin need count pace let lie still come back take deep follow ticks start now good for with go foot side
+leg about under one two three four five ten twenty thirty forty fifty
+"""
+ENGLISH = frozenset(ENGLISH_WORDS.split())
+"""English words no cue in another language may say (a French coach says "Stop", so it is not here)."""
+ALSO_THEIRS = {"de": {"minute", "still"}, "fr": {"minute", "minutes"}}
+"""Words English shares with the language: "eine Minute", "Lieg still", "une minute"."""
+
+
+class Recording(CueTemplates):
+    """The real templates, remembering which cues were rendered."""
+
+    def __init__(self, lang):
+        super().__init__(lang)
+        self.rendered = set()
+
+    def render(self, name, **context):
+        self.rendered.add(name)
+        return super().render(name, **context)
+
+
+def _script(write_routine, lang, cues_setting, templates):
+    t = TEXTS[lang]
+    names = {f"n{k}": name for k, name in enumerate(t["names"])}
+    text = ROUTINE.format(lang=lang, cues=cues_setting, v0=t["var"][0], v1=t["var"][1], **names,
+                          **{k: v for k, v in t.items() if k not in ("names", "var")})
+    routine = load_routine(write_routine(text, f"{lang}-{cues_setting}.yaml")).routine
+    return render_script(routine, templates, total_seconds=600.0)
+
+
+def test_every_cue_of_a_whole_routine_speaks_the_language(write_routine, lang):
+    templates = Recording(lang)
+    phrases = []
+    for cues_setting in ("full", "brief", "chimes"):
+        phrases += _script(write_routine, lang, cues_setting, templates).phrases()
+    assert templates.rendered == set(CUE_TEMPLATES)
+    t = TEXTS[lang]
+    own = [t["title"], t["author"], t["pub"], t["gear"], t["told"], t["pose"], t["fold"], *t["names"], *t["var"]]
+    leaks = {}
+    for phrase in phrases:
+        for words in own:
+            phrase = phrase.replace(words, "")
+        found = set(re.findall(r"[a-z]+", phrase.lower())) & ENGLISH - ALSO_THEIRS.get(lang, set())
+        if found:
+            leaks[phrase] = found
+    assert not leaks, leaks
+
+
+# ------------------------------------------------------------------------------------ the command line
+
+SMALL = """\
+title: {title}
+settings: {{lang: {lang}}}
+exercises:
+  - {{name: X, hold: 21s, sides: [right, left], side_label: {label}}}
+  - {{name: Y, hold: 1 breaths}}
+"""
+
+
+def _show(path, *args):
+    done = subprocess.run([sys.executable, "-m", "audioroutine", "show", str(path), *args],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return [line.split(None, 2)[2] for line in done.stdout.splitlines() if re.match(r"\d\d:\d\d~? +speech ", line)]
+
+
+@pytest.mark.parametrize(("regional", "base"), [("es-MX", "es"), ("fr-CA", "fr"), ("de-AT", "de")])
+def test_show_in_a_regional_language_uses_the_base_templates(write_routine, regional, base):
+    t = TEXTS[base]
+    path = write_routine(SMALL.format(title=t["title"], lang=base, label=t["label"]))
+    own = _show(path)
+    assert _show(path, "--lang", regional) == own
+    assert own[1:4] == {
+        "es": ["Primer ejercicio: X.", "Primero, el pie derecho.", "Aguanta veintiún segundos."],
+        "de": ["Erste Übung: X.", "Zuerst der rechte Fuß.", "Halte einundzwanzig Sekunden lang."],
+        "fr": ["Premier exercice: X.", "D'abord le pied droit.", "Tiens vingt et une secondes."],
+    }[base]
+    assert {"es": "Aguanta una respiración.", "de": "Halte einen Atemzug lang.",
+            "fr": "Tiens une respiration."}[base] in own

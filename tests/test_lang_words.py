@@ -12,26 +12,41 @@ SPANISH = """
 cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve
 diez|once|doce|trece|catorce|quince|dieciséis|diecisiete|dieciocho|diecinueve
 veinte|veintiuno|veintidós|veintitrés|veinticuatro|veinticinco|veintiséis|veintisiete|veintiocho|veintinueve
-treinta|treinta y uno|treinta y dos|treinta y tres|treinta y cuatro|treinta y cinco|treinta y seis|treinta y siete|treinta y ocho|treinta y nueve
-cuarenta|cuarenta y uno|cuarenta y dos|cuarenta y tres|cuarenta y cuatro|cuarenta y cinco|cuarenta y seis|cuarenta y siete|cuarenta y ocho|cuarenta y nueve
-cincuenta|cincuenta y uno|cincuenta y dos|cincuenta y tres|cincuenta y cuatro|cincuenta y cinco|cincuenta y seis|cincuenta y siete|cincuenta y ocho|cincuenta y nueve
-sesenta|sesenta y uno|sesenta y dos|sesenta y tres|sesenta y cuatro|sesenta y cinco|sesenta y seis|sesenta y siete|sesenta y ocho|sesenta y nueve
-setenta|setenta y uno|setenta y dos|setenta y tres|setenta y cuatro|setenta y cinco|setenta y seis|setenta y siete|setenta y ocho|setenta y nueve
-ochenta|ochenta y uno|ochenta y dos|ochenta y tres|ochenta y cuatro|ochenta y cinco|ochenta y seis|ochenta y siete|ochenta y ocho|ochenta y nueve
-noventa|noventa y uno|noventa y dos|noventa y tres|noventa y cuatro|noventa y cinco|noventa y seis|noventa y siete|noventa y ocho|noventa y nueve
+treinta|treinta y uno|treinta y dos|treinta y tres|treinta y cuatro|
+treinta y cinco|treinta y seis|treinta y siete|treinta y ocho|treinta y nueve
+cuarenta|cuarenta y uno|cuarenta y dos|cuarenta y tres|cuarenta y cuatro|
+cuarenta y cinco|cuarenta y seis|cuarenta y siete|cuarenta y ocho|cuarenta y nueve
+cincuenta|cincuenta y uno|cincuenta y dos|cincuenta y tres|cincuenta y cuatro|
+cincuenta y cinco|cincuenta y seis|cincuenta y siete|cincuenta y ocho|cincuenta y nueve
+sesenta|sesenta y uno|sesenta y dos|sesenta y tres|sesenta y cuatro|
+sesenta y cinco|sesenta y seis|sesenta y siete|sesenta y ocho|sesenta y nueve
+setenta|setenta y uno|setenta y dos|setenta y tres|setenta y cuatro|
+setenta y cinco|setenta y seis|setenta y siete|setenta y ocho|setenta y nueve
+ochenta|ochenta y uno|ochenta y dos|ochenta y tres|ochenta y cuatro|
+ochenta y cinco|ochenta y seis|ochenta y siete|ochenta y ocho|ochenta y nueve
+noventa|noventa y uno|noventa y dos|noventa y tres|noventa y cuatro|
+noventa y cinco|noventa y seis|noventa y siete|noventa y ocho|noventa y nueve
 cien
 """
 GERMAN = """
 null|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun
 zehn|elf|zwölf|dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn
-zwanzig|einundzwanzig|zweiundzwanzig|dreiundzwanzig|vierundzwanzig|fünfundzwanzig|sechsundzwanzig|siebenundzwanzig|achtundzwanzig|neunundzwanzig
-dreißig|einunddreißig|zweiunddreißig|dreiunddreißig|vierunddreißig|fünfunddreißig|sechsunddreißig|siebenunddreißig|achtunddreißig|neununddreißig
-vierzig|einundvierzig|zweiundvierzig|dreiundvierzig|vierundvierzig|fünfundvierzig|sechsundvierzig|siebenundvierzig|achtundvierzig|neunundvierzig
-fünfzig|einundfünfzig|zweiundfünfzig|dreiundfünfzig|vierundfünfzig|fünfundfünfzig|sechsundfünfzig|siebenundfünfzig|achtundfünfzig|neunundfünfzig
-sechzig|einundsechzig|zweiundsechzig|dreiundsechzig|vierundsechzig|fünfundsechzig|sechsundsechzig|siebenundsechzig|achtundsechzig|neunundsechzig
-siebzig|einundsiebzig|zweiundsiebzig|dreiundsiebzig|vierundsiebzig|fünfundsiebzig|sechsundsiebzig|siebenundsiebzig|achtundsiebzig|neunundsiebzig
-achtzig|einundachtzig|zweiundachtzig|dreiundachtzig|vierundachtzig|fünfundachtzig|sechsundachtzig|siebenundachtzig|achtundachtzig|neunundachtzig
-neunzig|einundneunzig|zweiundneunzig|dreiundneunzig|vierundneunzig|fünfundneunzig|sechsundneunzig|siebenundneunzig|achtundneunzig|neunundneunzig
+zwanzig|einundzwanzig|zweiundzwanzig|dreiundzwanzig|vierundzwanzig|
+fünfundzwanzig|sechsundzwanzig|siebenundzwanzig|achtundzwanzig|neunundzwanzig
+dreißig|einunddreißig|zweiunddreißig|dreiunddreißig|vierunddreißig|
+fünfunddreißig|sechsunddreißig|siebenunddreißig|achtunddreißig|neununddreißig
+vierzig|einundvierzig|zweiundvierzig|dreiundvierzig|vierundvierzig|
+fünfundvierzig|sechsundvierzig|siebenundvierzig|achtundvierzig|neunundvierzig
+fünfzig|einundfünfzig|zweiundfünfzig|dreiundfünfzig|vierundfünfzig|
+fünfundfünfzig|sechsundfünfzig|siebenundfünfzig|achtundfünfzig|neunundfünfzig
+sechzig|einundsechzig|zweiundsechzig|dreiundsechzig|vierundsechzig|
+fünfundsechzig|sechsundsechzig|siebenundsechzig|achtundsechzig|neunundsechzig
+siebzig|einundsiebzig|zweiundsiebzig|dreiundsiebzig|vierundsiebzig|
+fünfundsiebzig|sechsundsiebzig|siebenundsiebzig|achtundsiebzig|neunundsiebzig
+achtzig|einundachtzig|zweiundachtzig|dreiundachtzig|vierundachtzig|
+fünfundachtzig|sechsundachtzig|siebenundachtzig|achtundachtzig|neunundachtzig
+neunzig|einundneunzig|zweiundneunzig|dreiundneunzig|vierundneunzig|
+fünfundneunzig|sechsundneunzig|siebenundneunzig|achtundneunzig|neunundneunzig
 hundert
 """
 FRENCH = """
@@ -39,19 +54,25 @@ zéro|un|deux|trois|quatre|cinq|six|sept|huit|neuf
 dix|onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf
 vingt|vingt et un|vingt-deux|vingt-trois|vingt-quatre|vingt-cinq|vingt-six|vingt-sept|vingt-huit|vingt-neuf
 trente|trente et un|trente-deux|trente-trois|trente-quatre|trente-cinq|trente-six|trente-sept|trente-huit|trente-neuf
-quarante|quarante et un|quarante-deux|quarante-trois|quarante-quatre|quarante-cinq|quarante-six|quarante-sept|quarante-huit|quarante-neuf
-cinquante|cinquante et un|cinquante-deux|cinquante-trois|cinquante-quatre|cinquante-cinq|cinquante-six|cinquante-sept|cinquante-huit|cinquante-neuf
-soixante|soixante et un|soixante-deux|soixante-trois|soixante-quatre|soixante-cinq|soixante-six|soixante-sept|soixante-huit|soixante-neuf
-soixante-dix|soixante et onze|soixante-douze|soixante-treize|soixante-quatorze|soixante-quinze|soixante-seize|soixante-dix-sept|soixante-dix-huit|soixante-dix-neuf
-quatre-vingts|quatre-vingt-un|quatre-vingt-deux|quatre-vingt-trois|quatre-vingt-quatre|quatre-vingt-cinq|quatre-vingt-six|quatre-vingt-sept|quatre-vingt-huit|quatre-vingt-neuf
-quatre-vingt-dix|quatre-vingt-onze|quatre-vingt-douze|quatre-vingt-treize|quatre-vingt-quatorze|quatre-vingt-quinze|quatre-vingt-seize|quatre-vingt-dix-sept|quatre-vingt-dix-huit|quatre-vingt-dix-neuf
+quarante|quarante et un|quarante-deux|quarante-trois|quarante-quatre|
+quarante-cinq|quarante-six|quarante-sept|quarante-huit|quarante-neuf
+cinquante|cinquante et un|cinquante-deux|cinquante-trois|cinquante-quatre|
+cinquante-cinq|cinquante-six|cinquante-sept|cinquante-huit|cinquante-neuf
+soixante|soixante et un|soixante-deux|soixante-trois|soixante-quatre|
+soixante-cinq|soixante-six|soixante-sept|soixante-huit|soixante-neuf
+soixante-dix|soixante et onze|soixante-douze|soixante-treize|soixante-quatorze|
+soixante-quinze|soixante-seize|soixante-dix-sept|soixante-dix-huit|soixante-dix-neuf
+quatre-vingts|quatre-vingt-un|quatre-vingt-deux|quatre-vingt-trois|quatre-vingt-quatre|
+quatre-vingt-cinq|quatre-vingt-six|quatre-vingt-sept|quatre-vingt-huit|quatre-vingt-neuf
+quatre-vingt-dix|quatre-vingt-onze|quatre-vingt-douze|quatre-vingt-treize|quatre-vingt-quatorze|
+quatre-vingt-quinze|quatre-vingt-seize|quatre-vingt-dix-sept|quatre-vingt-dix-huit|quatre-vingt-dix-neuf
 cent
 """
 TABLES = {"es": SPANISH, "de": GERMAN, "fr": FRENCH}
 
 
 def _table(text: str) -> list[str]:
-    return [word for line in text.strip().splitlines() for word in line.split("|")]
+    return [word for line in text.strip().splitlines() for word in line.split("|") if word]
 
 
 def test_the_tables_have_every_number():
