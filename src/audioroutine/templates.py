@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from num2words import num2words
 
 from .durations import spoken_minutes
 from .errors import OptionError, TemplateError, option
+from .numbers import say_number
 from .sandbox import CueSandbox, read_only, template_line
 from .wording import says
 
@@ -90,19 +90,6 @@ def _chain(lang: str, user: Path | None) -> list[Path]:
     )
 
 
-def say_number(number: Any, lang: str) -> str:
-    """The ``words`` filter: a number in words, in the language (English where num2words lacks it)."""
-    try:
-        value = float(number)
-    except (TypeError, ValueError):
-        raise TemplateError(f"the words filter needs a number, got {number!r}") from None
-    value = int(value) if value == int(value) else value
-    try:
-        return num2words(value, lang=lang.split("-")[0])
-    except NotImplementedError:
-        return num2words(value, lang="en")
-
-
 @functools.lru_cache(maxsize=16)
 def _environment(lang: str, folders: tuple[Path, ...], files: tuple[tuple[str, Path], ...]) -> CueSandbox:
     """One sandboxed environment per language and set of template files in a process, so that
@@ -120,7 +107,7 @@ def _environment(lang: str, folders: tuple[Path, ...], files: tuple[tuple[str, P
     env.filters["words"] = functools.partial(say_number, lang=lang)
     env.filters["parts"] = duration_parts
     env.filters["minutes"] = spoken_minutes
-    env.tests["saying"] = says
+    env.tests["saying"] = functools.partial(says, lang=lang)
     return env
 
 
