@@ -22,6 +22,7 @@ from .constants import EXPORT_VERSION, MP3_BITRATE, PREPARATION, SAMPLE_RATE, pa
 from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, ServiceFailed, resolve_engine
 from .errors import OptionError, option
+from .labels import labels_for
 from .mp3 import encode_routine
 from .mp3.header import Whole, read_whole
 from .options import BuildOptions
@@ -71,6 +72,7 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
         "version": package_version(),
         "routine": plan.loaded.digest,
         "templates": plan.templates.digest,
+        "labels": labels_for(plan.templates.lang, options.templates).digest,
         "engine": engine.identity(),
         "audio": [SAMPLE_RATE, MP3_BITRATE, TARGET_LUFS, CLIP_LUFS, PEAK_LIMIT_DBTP, PREPARATION],
         "tags": [options.artist, options.album, EXPORT_VERSION],
