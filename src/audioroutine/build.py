@@ -72,11 +72,13 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
         "version": package_version(),
         "routine": plan.loaded.digest,
         "templates": plan.templates.digest,
-        "labels": labels_for(plan.templates.lang, options.templates).digest,
         "engine": engine.identity(),
         "audio": [SAMPLE_RATE, MP3_BITRATE, TARGET_LUFS, CLIP_LUFS, PEAK_LIMIT_DBTP, PREPARATION],
         "tags": [options.artist, options.album, EXPORT_VERSION],
     }
+    labels = labels_for(plan.templates.lang, options.templates)
+    if labels.digest:  # a user's labels (the built-in ones change with the version)
+        parts["labels"] = labels.digest
     if plan.output.key() is not None:  # a variant or a preview (the routine's own file: as it was)
         parts["output"] = plan.output.key()
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

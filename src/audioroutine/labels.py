@@ -33,7 +33,8 @@ class Labels:
     lang: str
     words: Mapping[str, Text]
     digest: str
-    """A hash of the files read: a change to any label makes builds stale."""
+    """A hash of the user's files read (empty when every label is built in: those change with the
+    program's version, which builds already depend on); a change to one makes builds stale."""
 
     def __getitem__(self, key: str) -> str:
         text = self.words[key]
@@ -78,14 +79,17 @@ def _read(lang: str, stamps: tuple[tuple[Path, tuple[int, int] | None], ...]) ->
     """Read once per process for each set of files as they are (a changed file is read again)."""
     words: dict[str, Text] = {}
     sha = hashlib.sha256()
+    builtin, own = builtin_templates_dir(), False
     for path, stamp in stamps:
         if stamp is None:
             continue
         raw = path.read_bytes()
-        sha.update(str(path.name).encode() + b"\0" + raw + b"\0")
+        if not path.is_relative_to(builtin):
+            own = True
+            sha.update(str(path).encode() + b"\0" + raw + b"\0")
         for key, text in _parse(path, raw).items():
             words.setdefault(key, text)
-    return Labels(lang, words, sha.hexdigest())
+    return Labels(lang, words, sha.hexdigest() if own else "")
 
 
 def _parse(path: Path, raw: bytes) -> dict[str, Text]:
