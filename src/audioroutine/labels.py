@@ -52,6 +52,11 @@ class Labels:
         """A label before its value, as the language writes it: ``Source:``, ``Source :`` in French."""
         return self["colon"].format(label=self[key])
 
+    def when(self, value: str) -> str:
+        """A routine's ``when`` (``post-run``) as the language says it; as it is if not a label."""
+        text = self.words.get(value) if value else None
+        return text if isinstance(text, str) else value
+
     def number(self, text: str) -> str:
         """A decimal number written with the language's separator (``1.5`` -> ``1,5``)."""
         return text.replace(".", self["decimal"])

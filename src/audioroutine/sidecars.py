@@ -81,7 +81,7 @@ def script_text(sheet: CueSheet, labels: Labels | None = None) -> str:
         ("source", attribution(source)),
         ("link", source and source.link),
         ("note", source and source.note),
-        ("when", sheet.when),
+        ("when", words.when(sheet.when)),
         ("length", mmss(sheet.duration_s)),
         ("equipment", ", ".join(sheet.equipment) or words["none"]),
         ("voice", f"{sheet.engine} ({sheet.voice})"),

@@ -118,7 +118,8 @@ def routine_cover(sheet: CueSheet, labels: Labels | None = None) -> bytes:
     from .cover import cover_png  # Pillow: loaded only to draw
 
     bars = [c.end_s - c.start_s for c in sheet.chapters]
-    return cover_png(sheet.title, top=sheet.when or "", bottom=cover_caption(sheet, labels), bars=bars)
+    words = sheet_labels(sheet, labels)
+    return cover_png(sheet.title, top=words.when(sheet.when or ""), bottom=cover_caption(sheet, words), bars=bars)
 
 
 def cover_caption(sheet: CueSheet, labels: Labels | None = None) -> str:
