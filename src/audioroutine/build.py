@@ -22,6 +22,7 @@ from .constants import EXPORT_VERSION, MP3_BITRATE, PREPARATION, SAMPLE_RATE, pa
 from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, ServiceFailed, resolve_engine
 from .errors import OptionError, option
+from .labels import labels_for
 from .mp3 import encode_routine
 from .mp3.header import Whole, read_whole
 from .options import BuildOptions
@@ -75,6 +76,9 @@ def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
         "audio": [SAMPLE_RATE, MP3_BITRATE, TARGET_LUFS, CLIP_LUFS, PEAK_LIMIT_DBTP, PREPARATION],
         "tags": [options.artist, options.album, EXPORT_VERSION],
     }
+    labels = labels_for(plan.templates.lang, options.templates)
+    if labels.digest:  # a user's labels (the built-in ones change with the version)
+        parts["labels"] = labels.digest
     if plan.output.key() is not None:  # a variant or a preview (the routine's own file: as it was)
         parts["output"] = plan.output.key()
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

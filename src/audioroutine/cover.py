@@ -16,6 +16,7 @@ COVER_SIZE = 1000
 FEED_COVER_SIZE = 1400
 """Side of a podcast's own artwork (podcast directories ask for 1400 to 3000)."""
 
+FONT_FILE = "Lato-Regular.ttf"
 _MARGIN = 0.09
 _TITLE_SIZES = (150, 132, 116, 104, 92, 82, 72, 64)
 _MAX_LINES = 5
@@ -55,7 +56,7 @@ _SUBSTITUTES = str.maketrans(
 
 @cache
 def _has_glyph(char: str) -> bool:
-    """Whether the font Pillow ships draws ``char`` (it holds Latin letters without accents)."""
+    """Whether the cover's font draws ``char``."""
     font = _font(40)
     missing = font.getmask("\ue000")
     mask = font.getmask(char)
@@ -63,22 +64,39 @@ def _has_glyph(char: str) -> bool:
 
 
 def drawable(text: str) -> str:
-    """``text`` with letters the font lacks written without their accents (``été`` -> ``ete``)
-    and anything else it cannot draw left out, rather than drawn as empty boxes."""
+    """``text`` with letters the font lacks written without their accents (``ő`` -> ``o``, ``ß``
+    -> ``ss`` in Pillow's own font) and anything else it cannot draw left out, rather than drawn
+    as empty boxes."""
     out = []
-    for char in text.translate(_SUBSTITUTES):
+    for char in text:
         if _has_glyph(char):
             out.append(char)
             continue
         base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            c for c in unicodedata.normalize("NFKD", char.translate(_SUBSTITUTES)) if not unicodedata.combining(c)
         )
         out.append("".join(c for c in base if _has_glyph(c)))
     return " ".join("".join(out).split())
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+    """Lato (``font-lato``, SIL Open Font License): Latin-1 and Latin Extended-A, so é, ñ, ü, ß, ç,
+    œ and « » are drawn as they are written; Pillow's own font (letters without accents) where it
+    is not installed."""
+    path = font_file()
+    return ImageFont.truetype(path, size) if path is not None else ImageFont.load_default(size=size)
+
+
+@cache
+def font_file() -> str | None:
+    """The cover's font file, or None when the package that ships it is missing."""
+    try:
+        from importlib import resources
+
+        path = resources.files("font_lato") / "files" / FONT_FILE
+    except ImportError:
+        return None
+    return str(path) if path.is_file() else None
 
 
 def _pieces(draw: ImageDraw.ImageDraw, word: str, font, width: float) -> list[str]:

@@ -17,6 +17,7 @@ from mutagen.id3 import ID3
 
 from .cuesheet import Chapter, Cue, CueSheet, ExerciseSummary, Loudness, Source, frozen
 from .doses import dose_summary
+from .labels import labels_for
 from .sidecars import SIDECARS, write_text_files
 from .tags import DEFAULT_ALBUM, TagText, artist_for, routine_cover, routine_tags
 from .timing import stage
@@ -93,6 +94,7 @@ def _extras(plan: Plan, sheet: CueSheet, options: BuildOptions) -> Extras:
         artist=artist_for(options.artist, plan.loaded.routine.artist, sheet.source),
         album=options.album or DEFAULT_ALBUM,
     )
-    cover = routine_cover(sheet)
-    return Extras(routine_tags(sheet, names, cover), {suffix: make(sheet) for suffix, make in SIDECARS.items()},
-                  names.artist, cover)
+    labels = labels_for(sheet.lang, options.templates)
+    cover = routine_cover(sheet, labels)
+    return Extras(routine_tags(sheet, names, cover, labels),
+                  {suffix: make(sheet, labels) for suffix, make in SIDECARS.items()}, names.artist, cover)

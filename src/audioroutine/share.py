@@ -125,8 +125,8 @@ def share(
     plans = plan_routines(_unique(names), options)
     report_changes(plans, log)
     results = build_plans(plans, options, log=log, progress=progress)
-    routines = [SharedRoutine.of(result) for result in results]
-    zip_path = write_folder(out, Page(title, description, options.artist, base), routines)
+    routines = [SharedRoutine.of(result, options.templates) for result in results]
+    zip_path = write_folder(out, Page(title, description, options.artist, base, options.templates), routines)
     notes: list[Note] = []
     if base is None:
         notes.append(Note(

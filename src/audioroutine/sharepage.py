@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from .build import BuildResult
 from .constants import package_version
 from .cuesheet import Chapter, CueSheet
 from .durations import mmss, whole_seconds
+from .labels import Labels, labels_for
 from .model import slugify
 from .outfiles import discard, replace_all, temporary_file, write_temporary, writing
 from .outfolder import output_errors
@@ -43,11 +45,23 @@ class SharedRoutine:
 
     build: BuildResult
     published: datetime
+    templates: Path | None = None
+    """The user's folder of cue templates (and labels) the build was given, if any."""
 
     @classmethod
-    def of(cls, result: BuildResult) -> SharedRoutine:
+    def of(cls, result: BuildResult, templates: Path | None = None) -> SharedRoutine:
         """The routine a build gave back; published when its MP3 was written."""
-        return cls(result, datetime.fromtimestamp(int(result.mp3.stat().st_mtime), tz=UTC))
+        return cls(result, datetime.fromtimestamp(int(result.mp3.stat().st_mtime), tz=UTC), templates)
+
+    @property
+    def lang(self) -> str:
+        """The routine's language, as its cue sheet says (``es``, ``es-MX``)."""
+        return self.sheet.lang or "en"
+
+    @property
+    def labels(self) -> Labels:
+        """The words around the routine, in its language."""
+        return labels_for(self.lang, self.templates)
 
     @property
     def sheet(self) -> CueSheet:
@@ -102,7 +116,7 @@ class SharedRoutine:
         if self.build.cover is not None:
             return self.build.cover
         log.debug("%s: up to date; its cover drawn again from its cue sheet", self.slug)
-        return routine_cover(self.sheet)
+        return routine_cover(self.sheet, self.labels)
 
     def file(self, kind: str) -> str:
         return {
@@ -114,8 +128,15 @@ class SharedRoutine:
         }[kind]
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
+def _size(n: int, words: Labels) -> str:
+    if n >= 100_000:
+        return words["megabytes"].format(size=words.number(f"{n / 1_000_000:.1f}"))
+    return words["kilobytes"].format(size=f"{n / 1000:.0f}")
+
+
+def page_language(routines: Sequence[SharedRoutine]) -> str:
+    """The language most of the routines are in (the first one's, among as many)."""
+    return Counter(r.lang for r in routines).most_common(1)[0][0] if routines else "en"
 
 
 def _environment() -> jinja2.Environment:
@@ -158,6 +179,8 @@ class Page:
     author: str | None
     """The podcast's author; default the routines' artists."""
     base_url: str | None
+    templates: Path | None = None
+    """The user's folder of cue templates (and labels) the builds were given, if any."""
 
     def url(self, name: str) -> str:
         return (self.base_url or "") + quote(name)
@@ -166,12 +189,14 @@ class Page:
         """The templates' names (``zip_size`` is added once the zip is written)."""
         artists = list(dict.fromkeys(r.artist for r in routines))
         feed_url = self.url(FEED)
+        lang = page_language(routines)
         return {
             "title": self.title,
             "description": self.description or "",
             "routines": routines,
             "author": self.author or ", ".join(artists),
-            "lang": routines[0].sheet.lang or "en",
+            "lang": lang,
+            "words": labels_for(lang, self.templates),
             "url": self.url,
             "base_url": self.base_url,
             "feed": FEED,
@@ -207,7 +232,7 @@ def _write_folder(out: Path, page: Page, routines: Sequence[SharedRoutine]) -> P
     count = len(routines)
     files: dict[Path, bytes | str] = {out / r.file("cover"): r.cover() for r in routines}
     files[out / FEED_COVER] = cover_png(page.title, top="audioroutine", bars=[r.duration_s for r in routines],
-                                        bottom=f"{count} routine{'' if count == 1 else 's'}", size=FEED_COVER_SIZE)
+                                        bottom=context["words"].count("routines", count), size=FEED_COVER_SIZE)
     files.update({out / r.file("chapters"): chapters_json(r.sheet) for r in routines})
     pairs: list[tuple[Path, Path]] = []
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .durations import mmss
+from .labels import Labels, labels_for
 from .outfiles import discard, write_temporary
 
 if TYPE_CHECKING:
@@ -41,8 +42,9 @@ def vtt_escape(text: str) -> str:
     return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def vtt(sheet: CueSheet) -> str:
-    """WebVTT captions: one cue per spoken cue, timed as in the MP3."""
+def vtt(sheet: CueSheet, labels: Labels | None = None) -> str:
+    """WebVTT captions: one cue per spoken cue, timed as in the MP3 (words of the routine's only:
+    ``labels`` is not needed)."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(sheet.spoken(), start=1):
         timing = f"{vtt_time(cue.start_s)} --> {vtt_time(cue.end_s)}"
@@ -60,9 +62,15 @@ def attribution(source: Source | None) -> str:
     return ", ".join(part for part in (source.author, source.publication) if part)
 
 
-def script_text(sheet: CueSheet) -> str:
+def sheet_labels(sheet: CueSheet, labels: Labels | None = None) -> Labels:
+    """``labels``, else the built-in labels of the sheet's language."""
+    return labels if labels is not None else labels_for(sheet.lang or "en")
+
+
+def script_text(sheet: CueSheet, labels: Labels | None = None) -> str:
     """The whole routine on paper: title, source, equipment, then every spoken line with the time
-    it comes, under its exercise's name, and the total length."""
+    it comes, under its exercise's name, and the total length, headed in the routine's language."""
+    words = sheet_labels(sheet, labels)
     title = one_line(sheet.title)
     lines = [title, "=" * min(len(title), TEXT_WIDTH)]
     if sheet.description:
@@ -70,21 +78,22 @@ def script_text(sheet: CueSheet) -> str:
     lines.append("")
     source = sheet.source
     facts = [
-        ("Source", attribution(source)),
-        ("Link", source and source.link),
-        ("Note", source and source.note),
-        ("When", sheet.when),
-        ("Length", mmss(sheet.duration_s)),
-        ("Equipment", ", ".join(sheet.equipment) or "none"),
-        ("Voice", f"{sheet.engine} ({sheet.voice})"),
+        ("source", attribution(source)),
+        ("link", source and source.link),
+        ("note", source and source.note),
+        ("when", words.when(sheet.when)),
+        ("length", mmss(sheet.duration_s)),
+        ("equipment", ", ".join(sheet.equipment) or words["none"]),
+        ("voice", f"{sheet.engine} ({sheet.voice})"),
     ]
-    for label, value in facts:
+    width = max(11, *(len(words.heading(key)) + 1 for key, _ in facts))
+    for key, value in facts:
         if value:
             lines += textwrap.wrap(
                 one_line(str(value)),
                 TEXT_WIDTH,
-                initial_indent=f"{label + ':':<11}",
-                subsequent_indent=" " * 11,
+                initial_indent=f"{words.heading(key):<{width}}",
+                subsequent_indent=" " * width,
             )
     lines.append("")
     chapters = list(sheet.chapters)
@@ -100,7 +109,7 @@ def script_text(sheet: CueSheet) -> str:
             initial_indent=prefix,
             subsequent_indent=" " * len(prefix),
         )
-    lines += ["", f"Total length: {mmss(sheet.duration_s)}"]
+    lines += ["", f"{words.heading('total_length')} {mmss(sheet.duration_s)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -124,8 +133,9 @@ def chapters_json(sheet: CueSheet) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
-SIDECARS: dict[str, Callable[[CueSheet], str]] = {".vtt": vtt, ".txt": script_text}
-"""What ``build`` writes beside ``<slug>.mp3``: suffix, and how its text is made."""
+SIDECARS: dict[str, Callable[[CueSheet, Labels | None], str]] = {".vtt": vtt, ".txt": script_text}
+"""What ``build`` writes beside ``<slug>.mp3``: suffix, and how its text is made (from the cue
+sheet, in the words of its language's labels)."""
 
 
 def write_text_files(texts: dict[Path, str]) -> list[tuple[Path, Path]]:

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 from .constants import package_version
 from .doses import dose_label
 from .durations import format_duration, mmss
-from .sidecars import attribution, one_line
+from .sidecars import attribution, one_line, sheet_labels
 
 if TYPE_CHECKING:
     from mutagen.id3 import ID3
 
     from .cuesheet import CueSheet, Source
+    from .labels import Labels
 
 DEFAULT_ALBUM = "audioroutine"
 DEFAULT_ARTIST = "audioroutine"
@@ -81,43 +82,50 @@ def ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
 
-def settings_comment(sheet: CueSheet) -> str:
+def settings_comment(sheet: CueSheet, labels: Labels | None = None) -> str:
     """What the MP3 was made with, for anyone who wants to make it again: engine, voice, settings,
-    each exercise's dose, loudness."""
+    each exercise's dose, loudness; headed in the routine's language (the settings' names are the
+    routine file's keys)."""
+    words = sheet_labels(sheet, labels)
+    voice = words["voice_language"].format(engine=sheet.engine, voice=sheet.voice, lang=sheet.lang)
+    settings = ", ".join(f"{key} {_setting(value, words)}" for key, value in sheet.settings.items())
+    gain = words.number(f"{sheet.loudness.gain_db:+g}")
     lines = [
-        f"Made with audioroutine {package_version()}",
-        f"Voice: {sheet.engine} ({sheet.voice}), language {sheet.lang}",
-        "Settings: " + ", ".join(f"{key} {_setting(value)}" for key, value in sheet.settings.items()),
-        "Exercises: " + "; ".join(dose_label(e.name, e.dose) for e in sheet.exercises),
-        f"Loudness: {sheet.loudness.target_lufs:g} LUFS (gain {sheet.loudness.gain_db:+g} dB)",
+        words["made_with"].format(version=package_version()),
+        f"{words.heading('voice')} {voice}",
+        f"{words.heading('settings')} {settings}",
+        f"{words.heading('exercise_doses')} " + "; ".join(dose_label(e.name, e.dose) for e in sheet.exercises),
+        f"{words.heading('loudness')} {words.number(f'{sheet.loudness.target_lufs:g}')} LUFS "
+        f"({words['gain']} {gain} dB)",
     ]
     if sheet.source is not None and not sheet.source.empty:
-        lines.append(f"Source: {attribution(sheet.source)}")
-    lines.append(f"Length: {mmss(sheet.duration_s)}")
+        lines.append(f"{words.heading('source')} {attribution(sheet.source)}")
+    lines.append(f"{words.heading('length')} {mmss(sheet.duration_s)}")
     return "\n".join(lines)
 
 
-def _setting(value: Any) -> str:
+def _setting(value: Any, words: Labels) -> str:
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return words["switched_on"] if value else words["switched_off"]
     if isinstance(value, float):
         return format_duration(value)
     return str(value)
 
 
-def routine_cover(sheet: CueSheet) -> bytes:
+def routine_cover(sheet: CueSheet, labels: Labels | None = None) -> bytes:
     """The routine's cover: its title, when to do it, length and exercises, and its chapters'
     lengths drawn as a waveform."""
     from .cover import cover_png  # Pillow: loaded only to draw
 
     bars = [c.end_s - c.start_s for c in sheet.chapters]
-    return cover_png(sheet.title, top=sheet.when or "", bottom=cover_caption(sheet), bars=bars)
+    words = sheet_labels(sheet, labels)
+    return cover_png(sheet.title, top=words.when(sheet.when or ""), bottom=cover_caption(sheet, words), bars=bars)
 
 
-def cover_caption(sheet: CueSheet) -> str:
+def cover_caption(sheet: CueSheet, labels: Labels | None = None) -> str:
     """The line at the foot of the cover: the length as everything shows it, and the exercises."""
-    count = len(sheet.exercises)
-    return f"{mmss(sheet.duration_s)}  ·  {count} exercise{'' if count == 1 else 's'}"
+    words = sheet_labels(sheet, labels)
+    return f"{mmss(sheet.duration_s)}  ·  {words.count('exercises', len(sheet.exercises))}"
 
 
 @dataclass(frozen=True)
@@ -128,8 +136,9 @@ class TagText:
     album: str = DEFAULT_ALBUM
 
 
-def routine_tags(sheet: CueSheet, names: TagText, cover: bytes | None = None) -> ID3:
-    """Every tag for the routine's MP3, from its cue sheet."""
+def routine_tags(sheet: CueSheet, names: TagText, cover: bytes | None = None, labels: Labels | None = None) -> ID3:
+    """Every tag for the routine's MP3, from its cue sheet; the language frames (TLAN, and the
+    ``lang`` of COMM, USLT and SYLT) say the routine's language."""
     from mutagen import id3  # loaded only to tag
 
     lang = id3_language(sheet.lang or "en")
@@ -145,10 +154,10 @@ def routine_tags(sheet: CueSheet, names: TagText, cover: bytes | None = None) ->
     tags.add(id3.TLAN(encoding=utf8, text=[lang]))
     tags.add(id3.TLEN(encoding=utf8, text=[str(ms(sheet.duration_s))]))
     tags.add(id3.TSSE(encoding=utf8, text=[f"audioroutine {package_version()}"]))
-    tags.add(id3.COMM(encoding=utf8, lang=lang, desc="", text=[settings_comment(sheet)]))
+    tags.add(id3.COMM(encoding=utf8, lang=lang, desc="", text=[settings_comment(sheet, labels)]))
     if sheet.source is not None and sheet.source.link:
         tags.add(id3.WOAS(url=sheet.source.link))
-    picture = cover if cover is not None else routine_cover(sheet)
+    picture = cover if cover is not None else routine_cover(sheet, labels)
     tags.add(id3.APIC(encoding=utf8, mime="image/png", type=id3.PictureType.COVER_FRONT, desc="Cover", data=picture))
     _add_chapters(tags, sheet)
     _add_lyrics(tags, sheet, lang)
