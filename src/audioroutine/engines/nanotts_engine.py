@@ -15,6 +15,9 @@ VOICES = ("en-US", "en-GB", "de-DE", "es-ES", "fr-FR", "it-IT")
 """Pico's voices, one per language tag; the first of a base language is that language's own."""
 RATE = 16000
 """Pico speaks at 16 kHz (the clips are resampled to the routine's rate when they are prepared)."""
+VOLUME = 0.5
+"""Pico's volume: at its own (1), its louder phrases clip (up to 2% of their samples at full scale,
+measured with bench/voices.py); at half, none do, and clips are brought to the routine's level later."""
 SLOW_SPEED = 0.85
 """Pico's speed level for ``slow`` (as espeak's 140 of 165 words a minute, piper's length scale 1.2)."""
 
@@ -93,7 +96,7 @@ class NanoTTSEngine(Engine):
     def identity(self) -> dict[str, str]:
         speed = "slow" if self.slow else "normal" if self.speed == 1.0 else f"{self.speed:g}"
         return {"engine": self.name, "voice": self.voice, "lang": self.lang, "speed": speed,
-                "build": f"py-nanotts {_package_version()}"}
+                "build": f"py-nanotts {_package_version()} volume {VOLUME:g}"}
 
     def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         import numpy as np
@@ -104,7 +107,7 @@ class NanoTTSEngine(Engine):
         said = self.respelled(text, lexicon).replace("<", "‹")
         try:
             with self._lock:
-                pcm = py_nanotts.NanoTTS().speak(said, voice=self.voice, speed=self.speed_level)
+                pcm = py_nanotts.NanoTTS().speak(said, voice=self.voice, speed=self.speed_level, volume=VOLUME)
         except (RuntimeError, ValueError, MemoryError) as exc:
             raise EngineError(f"the Pico voice {self.voice} failed to speak {text!r}: {exc}") from None
         samples = np.frombuffer(pcm, dtype="<i2").copy()
