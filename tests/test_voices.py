@@ -160,3 +160,17 @@ def test_an_offline_spanish_build_uses_the_spanish_voice(write_routine, tmp_path
 def test_an_unknown_voice_of_pico_is_refused():
     with pytest.raises(EngineUnavailable, match="Pico has no voice for the language 'pt'"):
         make_engine("nanotts", lang="pt")
+
+
+def test_nanotts_says_a_respelling_and_keys_its_clip_by_it():
+    from audioroutine.pronounce import Lexicon, Pronunciation
+
+    lexicon = Lexicon((Pronunciation("Oiselle", "wah-ZELL", None),))
+    engine = NanoTTSEngine(lang="fr")
+    plain, respelled = engine.synthesize("Oiselle."), engine.synthesize("Oiselle.", lexicon)
+
+    said = engine.synthesize("wah-ZELL.").samples
+    # The same words: Pico's noise varies a little from one call to another (a few steps in 16 bits).
+    assert said.size == respelled.samples.size != plain.samples.size
+    assert np.abs(said.astype(np.int32) - respelled.samples).max() < 200
+    assert engine.phrase_identity("Oiselle.", lexicon) != engine.phrase_identity("Oiselle.")
