@@ -17,7 +17,7 @@ from audioroutine.engines import (
     resolve_engine,
 )
 from audioroutine.engines.table import owner_of
-from audioroutine.errors import InputError, OptionError
+from audioroutine.errors import EngineUnavailable, InputError, OptionError
 
 runner = CliRunner()
 
@@ -33,7 +33,7 @@ def no_network(monkeypatch):
 
 
 def test_every_row_says_its_name_voice_and_whether_it_is_offline():
-    assert ENGINE_NAMES == ("auto", "piper", "gtts", "espeak")
+    assert ENGINE_NAMES == ("auto", "piper", "gtts", "espeak", "nanotts")
     for name, cls in ENGINES.items():
         assert issubclass(cls, Engine) and name == cls.NAME
         assert isinstance(cls.OFFLINE, bool) and cls.TITLE
@@ -44,14 +44,15 @@ def test_every_row_says_its_name_voice_and_whether_it_is_offline():
 @pytest.mark.parametrize(
     ("voice", "owner"),
     [("voices/en_GB-alan.onnx", "piper"), ("joe.onnx", "piper"), ("/opt/voices/joe", "piper"),
-     ("en-us", "espeak"), ("en-gb-x-rp", "espeak"), ("joe.txt", "piper")],
+     ("en-us", "espeak"), ("en-gb-x-rp", "espeak"), ("joe.txt", "piper"), ("es-ES", "nanotts"),
+     ("en-GB", "nanotts"), ("es-es", "espeak")],
 )
 def test_a_voice_belongs_to_one_engine(voice, owner):
     assert owner == owner_of(voice).NAME
 
 
 def test_an_unknown_engine_lists_the_table():
-    with pytest.raises(InputError, match="unknown engine 'festival'; choose one of auto, piper, gtts, espeak"):
+    with pytest.raises(InputError, match="unknown engine 'festival'; choose one of auto, piper, gtts, espeak, nanotts"):
         make_engine("festival")
 
 
@@ -78,9 +79,15 @@ def test_auto_with_a_voice_takes_its_engine(no_network):
 
 
 def test_auto_without_a_language_google_speaks_does_not_ask(no_network):
-    choice = resolve_engine("auto", lang="xq", all_cached=lambda engine: False)
-    assert choice.engine.name == "piper"
-    assert choice.reason == "gTTS does not speak the language 'xq'; using the offline voice"
+    choice = resolve_engine("auto", lang="ka", all_cached=lambda engine: False)  # Georgian: espeak-ng only
+    assert choice.engine.name == "espeak"
+    assert choice.reason == "gTTS does not speak the language 'ka'; using the offline voice for ka: espeak ka"
+
+
+def test_auto_with_a_language_no_voice_speaks_is_an_error_naming_it(no_network):
+    with pytest.raises(EngineUnavailable, match="no offline voice here speaks 'xq'") as error:
+        resolve_engine("auto", lang="xq", all_cached=lambda engine: False)
+    assert error.value.exit_code == 2
 
 
 def test_engines_lists_every_row_without_asking(no_network):

@@ -42,3 +42,18 @@ def test_help_and_engines_load_no_audio_library(tmp_path, args):
 @pytest.mark.parametrize("args", [["show", "example-calf-care"], ["list"], ["validate", "example-calf-care"]])
 def test_show_list_and_validate_load_no_audio_library(tmp_path, args):
     assert loaded_after(tmp_path, *args) == set()
+
+
+def test_the_offline_voices_load_nothing_heavy_at_import(tmp_path):
+    """The engines' modules import no audio library, and neither Pico nor espeak-ng's library, until
+    they speak or are checked."""
+    code = textwrap.dedent(f"""
+        import sys
+        import audioroutine.engines.nanotts_engine, audioroutine.engines.espeak_engine
+        import audioroutine.engines.espeak_library, audioroutine.engines.preference, audioroutine.engines.table
+        print(" ".join(name for name in {(*HEAVY, "py_nanotts", "espeakng_loader")!r} if name in sys.modules))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []

@@ -34,10 +34,12 @@ Routines = Annotated[
                    show_default=False),
 ]
 AllFlag = Annotated[bool, typer.Option("--all", help="Every routine in ./routines.")]
-EngineOpt = Annotated[str, typer.Option("--engine", "-e", help="auto, piper (offline), gtts (Google) or espeak.",
+EngineOpt = Annotated[str, typer.Option("--engine", "-e",
+                                        help="auto, piper, nanotts, espeak (offline) or gtts (Google).",
                                         envvar="AUDIOROUTINE_ENGINE", rich_help_panel=VOICE_PANEL)]
 VoiceOpt = Annotated[str | None, typer.Option(
-    "--voice", help="A voice of the engine: a Piper voice file (.onnx) or an espeak-ng voice (en-us). "
+    "--voice", help="A voice of the engine: a Piper voice file (.onnx), a Pico voice (es-ES) or an espeak-ng "
+    "voice (en-us). "
     "With --engine auto, the engine the voice belongs to.", show_default=False, rich_help_panel=VOICE_PANEL)]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of the cues (default: the routine's).",
                                              show_default=False, rich_help_panel=VOICE_PANEL)]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from ..errors import EngineError, OptionError
+from ..errors import EngineError, EngineUnavailable, OptionError
 from ..pronounce import Lexicon
 
 if TYPE_CHECKING:
@@ -19,6 +19,19 @@ class Synthesized:
     samples: np.ndarray
     """Mono int16 samples."""
     rate: int
+
+
+def base_language(lang: str) -> str:
+    """A language tag's base language: ``es`` for ``es-MX``, ``en`` for ``en_US``."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+class WrongLanguage(EngineUnavailable):
+    """The voice asked for does not speak the build's language (a choice the user made: exit 2)."""
+
+    def __init__(self, message: str, *, lang: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.lang = lang
 
 
 class ServiceFailed(EngineError):
@@ -45,6 +58,8 @@ class Engine(ABC):
     """What a voice is to this engine, for help and messages; None if it has no voices to choose."""
     PHONEMES: ClassVar[bool] = False
     """Takes a word's phonemes (a pronunciation's IPA); else only its respelling."""
+    CLAIMS_ANY_NAME: ClassVar[bool] = False
+    """:meth:`claims` takes any bare name: asked last, after the engines whose voices are named."""
 
     voice: str
     """The voice's name, as recorded in the cue sheet and the clip cache's key."""
@@ -76,6 +91,20 @@ class Engine(ABC):
         if voice is not None:
             raise OptionError(f"the {cls.NAME} engine has no voices to choose", option="voice", value=voice,
                               hint=hint)
+
+    def languages(self) -> tuple[str, ...]:
+        """The languages this engine speaks here, with its voice (tags: ``en``, ``es-ES``)."""
+        return ()
+
+    def speaks(self, lang: str) -> bool:
+        """Whether this engine, with its voice, speaks ``lang`` (its base language: ``es`` for ``es-MX``)."""
+        base = base_language(lang)
+        return any(base_language(tag) == base for tag in self.languages())
+
+    def language_note(self) -> str | None:
+        """How the engine speaks the build's language when it has no voice for exactly that tag
+        (``es-MX`` with the ``es-ES`` voice), for the console."""
+        return None
 
     def check(self) -> None:  # noqa: B027 - usable as it is: an engine with nothing to check
         """Raise ``EngineUnavailable`` if the engine cannot speak here. No network, no model."""

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..errors import EngineUnavailable
 from .base import Engine, EngineChoice
-from .table import AUTO, ENGINES, OFFLINE_DEFAULT, make_engine, owner_of
+from .preference import offline_engines
+from .table import AUTO, ENGINES, make_engine, owner_of, speaking
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def resolve_engine(
     ``auto`` takes the engine a voice belongs to when one is given; otherwise Google's voice when
     every phrase is already in the clip cache for it (``all_cached`` tells whether an engine would
     need to synthesize nothing) or, if ``probe`` allows asking the network, when the service
-    answers; and the offline voice otherwise.
+    answers; and the offline voice otherwise: the best one here for the language
+    (``preference.OFFLINE_PREFERENCE``).
     """
     if name != AUTO:
         choice = EngineChoice(make_engine(name, voice=voice, lang=lang, tld=tld, slow=slow, speed=speed), "as asked")
@@ -44,13 +46,33 @@ def resolve_engine(
     note = choice.engine.speed_note()
     if note:
         log.info("speed: %s", note)
+    note = choice.engine.language_note()
+    if note:
+        log.info("language: %s", note)
     return choice
+
+
+def offline_choice(lang: str, slow: bool, speed: float, why: str,
+                   using: str = "using the offline voice") -> EngineChoice:
+    """The preferred offline voice for ``lang`` that is usable here, saying which and why."""
+    unusable = []
+    for name in offline_engines(lang):
+        try:
+            engine = make_engine(name, lang=lang, slow=slow, speed=speed)
+        except EngineUnavailable as exc:
+            unusable.append(f"{name}: {exc.message}")
+            continue
+        note = f" ({engine.language_note()})" if engine.language_note() else ""
+        return EngineChoice(engine, f"{why}; {using} for {lang}: {name} {engine.voice}{note}")
+    voices = ", ".join(f"{engine.name} ({engine.voice})" for engine in speaking(lang))
+    raise EngineUnavailable(f"no offline voice here speaks {lang!r} ({'; '.join(unusable) or 'none known'})",
+                            hint=f"voices for {lang}: {voices}" if voices else None)
 
 
 def _auto(*, voice: str | Path | None, lang: str, tld: str, slow: bool, speed: float,
           all_cached: Callable[[Engine], bool] | None, probe: bool) -> EngineChoice:
-    def offline(reason: str) -> EngineChoice:
-        return EngineChoice(make_engine(OFFLINE_DEFAULT, lang=lang, slow=slow, speed=speed), reason)
+    def offline(reason: str, using: str = "using the offline voice") -> EngineChoice:
+        return offline_choice(lang, slow, speed, reason, using)
 
     if voice is not None:
         owner = owner_of(voice)
@@ -60,14 +82,14 @@ def _auto(*, voice: str | Path | None, lang: str, tld: str, slow: bool, speed: f
     if all_cached is not None and all_cached(online):
         return EngineChoice(online, f"every phrase is already cached for {online.TITLE}")
     if not probe:
-        return offline(f"not every phrase is cached for {online.TITLE}; using the offline voice")
+        return offline(f"not every phrase is cached for {online.TITLE}")
     try:
         online.check()
     except EngineUnavailable as exc:
-        return offline(f"{exc.message}; using the offline voice")
+        return offline(exc.message)
     answers, why = online.answers()
     if answers:
         online.has_fallback = True
         return EngineChoice(online, why, fallback=lambda failed: offline(
-            f"{failed}; the whole build uses the offline voice instead"))
-    return offline(f"{why}; using the offline voice")
+            failed, "the whole build uses the offline voice instead"))
+    return offline(why)

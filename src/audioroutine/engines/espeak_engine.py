@@ -1,24 +1,35 @@
-"""espeak-ng, the system's formant voice, when it is installed."""
+"""espeak-ng, the formant voice of about a hundred languages: its library and data come from the
+espeakng-loader package (``espeak_library``), so no system package is needed."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-import wave
-from pathlib import Path
+import functools
 
-from ..errors import EngineError, EngineUnavailable, option
 from ..pronounce import Lexicon
-from .base import Engine, Synthesized
+from .base import Engine, Synthesized, WrongLanguage, base_language
+from .espeak_library import Voice, library
 
 WORDS_PER_MINUTE = 165
 """espeak-ng's speed at speed 1 (its own default is 175; 165 is easier to follow while stretching)."""
 SLOW_WORDS_PER_MINUTE = 140
 
 
-def espeak_exe() -> str | None:
-    return shutil.which("espeak-ng")
+@functools.cache
+def _package_version() -> str:
+    from importlib.metadata import version
+
+    return version("espeakng-loader")
+
+
+def voice_for(lang: str, voices: tuple[Voice, ...]) -> str | None:
+    """espeak-ng's voice for a language tag: the voice whose languages name the tag (``es-419`` for
+    ``es-MX``), first by its priority; else its base language's (``de`` for ``de-AT``)."""
+    for tag in dict.fromkeys((lang.replace("_", "-").lower(), base_language(lang))):
+        ranked = sorted((priority, voice.name) for voice in voices for priority, said in voice.languages
+                        if said == tag)
+        if ranked:
+            return ranked[0][1]
+    return None
 
 
 class EspeakEngine(Engine):
@@ -28,16 +39,21 @@ class EspeakEngine(Engine):
     NAME = "espeak"
     TITLE = "an espeak-ng voice"
     OFFLINE = True
-    VOICE = "an espeak-ng voice name, e.g. en-us (see `espeak-ng --voices`)"
+    VOICE = "an espeak-ng voice name, e.g. en-us (see `audioroutine engines --lang LANG`)"
+    CLAIMS_ANY_NAME = True
 
     def __init__(self, lang: str = "en", slow: bool = False, voice: str | None = None, *, speed: float = 1.0) -> None:
-        self.exe = espeak_exe()
         self.lang = lang
+        self._asked = voice
         self.voice = voice or lang
+        """The voice asked for, else the language's tag (espeak-ng's own name for most: ``en``, ``es``),
+        or, once checked, the voice that speaks it (``es-419`` for ``es-MX``)."""
         self.slow = slow
         self.speed = speed
-        self.workers = 2
+        self.workers = 1
+        """espeak-ng speaks one phrase at a time in a process (its library keeps global state)."""
         self._checked = False
+        self._note: str | None = None
 
     @classmethod
     def from_options(cls, *, voice: str | None, lang: str, tld: str, slow: bool, speed: float = 1.0) -> EspeakEngine:
@@ -48,29 +64,41 @@ class EspeakEngine(Engine):
         """A bare name (no folder, no file suffix) is an espeak-ng voice."""
         return not any(sep in voice for sep in "/\\") and "." not in voice
 
+    def languages(self) -> tuple[str, ...]:
+        voices = library().voices
+        if self._asked is not None:
+            voices = tuple(voice for voice in voices if voice.name.lower() == self._asked.lower())
+        return tuple(dict.fromkeys(tag for voice in voices for _, tag in voice.languages))
+
+    def language_note(self) -> str | None:
+        return self._note
+
     def check(self) -> None:
-        """espeak-ng is installed and has the voice: an unknown voice fails at once, before any
-        phrase, like a language gTTS lacks."""
+        """espeak-ng's library loads and has the voice, which speaks the build's language: an unknown
+        voice fails at once, before any phrase, like a language gTTS lacks."""
         if self._checked:
             return
-        if self.exe is None:
-            raise EngineUnavailable(
-                "espeak-ng is not installed",
-                hint="install it with your system's packages (apt-get install espeak-ng, "
-                f"brew install espeak-ng), or use {option('engine')} piper",
-            )
-        probe = subprocess.run([self.exe, "-q", "-v", self.voice, "x"], capture_output=True, check=False)
-        if probe.returncode != 0:
-            raise EngineUnavailable(
-                f"espeak-ng has no voice for the language {self.lang!r}" if self.voice == self.lang
-                else f"espeak-ng has no voice {self.voice!r}",
-                hint="see `espeak-ng --voices` for the languages it speaks",
-            )
+        espeak = library()
+        if self._asked is None:
+            if not espeak.has_voice(self.lang):
+                found = voice_for(self.lang, espeak.voices)
+                if found is None:
+                    raise WrongLanguage(f"espeak-ng has no voice for the language {self.lang!r}", lang=self.lang,
+                                        hint="see `audioroutine engines --lang LANG` for a language's voices")
+                self._note = f"espeak-ng has no voice named {self.lang}: its {found} voice speaks it"
+                self.voice = found
+        elif not espeak.has_voice(self._asked):
+            raise WrongLanguage(f"espeak-ng has no voice {self._asked!r}", lang=self.lang,
+                                hint="see `audioroutine engines --lang LANG` for a language's voices")
+        elif self.languages() and not self.speaks(self.lang):
+            raise WrongLanguage(f"the espeak-ng voice {self._asked} speaks {', '.join(self.languages())}, "
+                                f"not {self.lang}", lang=self.lang)
         self._checked = True
 
     def identity(self) -> dict[str, str]:
         speed = "slow" if self.slow else "normal" if self.speed == 1.0 else f"{self.speed:g}"
-        return {"engine": self.name, "voice": self.voice, "lang": self.lang, "speed": speed}
+        return {"engine": self.name, "voice": self.voice, "lang": self.lang, "speed": speed,
+                "build": f"espeakng-loader {_package_version()}"}
 
     @property
     def words_per_minute(self) -> int:
@@ -83,20 +111,13 @@ class EspeakEngine(Engine):
     def synthesize(self, text: str, lexicon: Lexicon | None = None) -> Synthesized:
         import numpy as np
 
+        from ..errors import EngineError
+
         self.check()
-        text = self.respelled(text, lexicon)
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "clip.wav"
-            proc = subprocess.run(
-                # "--" so a phrase starting with "-" is spoken, not taken for an option.
-                [self.exe, "-v", self.voice, "-s", str(self.words_per_minute),
-                 "-w", str(out), "--", text],
-                capture_output=True, check=False,
-            )
-            if proc.returncode != 0 or not out.exists():
-                why = proc.stderr.decode(errors="replace").strip()
-                raise EngineError(f"espeak-ng failed: {why}")
-            with wave.open(str(out)) as wav:
-                rate = wav.getframerate()
-                samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").copy()
-        return Synthesized(samples, rate)
+        espeak = library()
+        samples = np.frombuffer(espeak.speak(self.respelled(text, lexicon), self.voice, self.words_per_minute),
+                                dtype="<i2").copy()
+        if not samples.any():
+            raise EngineError(f"espeak-ng produced no sound for {text!r}",
+                              hint="give the cue some words, not only punctuation")
+        return Synthesized(samples, espeak.rate)

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..constants import SAMPLE_RATE
-from ..errors import EngineError, EngineUnavailable, InputError, option
+from ..errors import EngineError, InputError, option
 from ..pronounce import Lexicon
-from .base import Engine, ServiceFailed, Synthesized
+from .base import Engine, ServiceFailed, Synthesized, WrongLanguage, base_language
 from .gtts_answer import BadAnswer, NoAudio, usable_audio
 from .gtts_http import Failure, Refused, TimedOut, Unreachable, fetch
+from .preference import offline_engines
 
 if TYPE_CHECKING:
     import numpy as np
@@ -110,6 +111,9 @@ class GTTSEngine(Engine):
     def __init__(self, lang: str = "en", tld: str = "com", slow: bool = False, deadline: float | None = None,
                  *, speed: float = 1.0) -> None:
         self.lang = lang
+        self.spoken_lang = lang
+        """The language Google is asked for: ``lang``, or its base language when gTTS has no voice for
+        the regional tag (``es`` for ``es-MX``)."""
         self.tld = tld
         self.speed = speed
         self.slow = slow or speed <= SLOW_SPEED
@@ -137,12 +141,25 @@ class GTTSEngine(Engine):
             return
         from gtts.lang import tts_langs
 
-        if self.lang not in tts_langs():
-            raise EngineUnavailable(
-                f"gTTS does not speak the language {self.lang!r}",
+        known = tts_langs()
+        if self.lang not in known and base_language(self.lang) in known:
+            self.spoken_lang = base_language(self.lang)  # es-MX: Google's es (its accent is --tld's)
+        if self.spoken_lang not in known:
+            raise WrongLanguage(
+                f"gTTS does not speak the language {self.lang!r}", lang=self.lang,
                 hint="see `gtts-cli --all` for the languages it speaks",
             )
         self._checked = True
+
+    def languages(self) -> tuple[str, ...]:
+        from gtts.lang import tts_langs
+
+        return tuple(tts_langs())
+
+    def language_note(self) -> str | None:
+        if self.spoken_lang == self.lang:
+            return None
+        return f"gTTS has no {self.lang}: Google's {self.spoken_lang} speaks it, its accent chosen with {option('tld')}"
 
     def answers(self) -> tuple[bool, str]:
         return service_answers(self.tld)
@@ -167,7 +184,7 @@ class GTTSEngine(Engine):
         from ..ffmpeg import decode_to_pcm
 
         text = self.respelled(text, lexicon)
-        tts = _tts_class()(text, lang=self.lang, tld=self.tld, slow=self.slow, lang_check=False,
+        tts = _tts_class()(text, lang=self.spoken_lang, tld=self.tld, slow=self.slow, lang_check=False,
                            pre_processor_funcs=_pre_processors())
         try:
             parts, requests = tts._tokenize(tts.text), tts._prepare_requests()
@@ -221,7 +238,7 @@ def _quote(text: str, most: int = 40) -> str:
 
 def failure_error(failure: Exception, phrase: str, tries: int, *, lang: str) -> ServiceFailed:
     """What went wrong, for a user: what the service did, for which phrase, and what to do."""
-    offline = f"build with the offline voice: {option('engine')} piper"
+    offline = f"build with the offline voice: {option('engine')} {offline_engines(lang)[0]}"
     times = f" ({tries} tries)" if tries > 1 else ""
     said = _quote(phrase)
     if isinstance(failure, Refused):

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import EngineError, EngineUnavailable
 from ..pronounce import Lexicon
 from ..timing import stage
-from .base import Engine, Synthesized
+from .base import Engine, Synthesized, WrongLanguage, base_language
 from .piper_phonemes import phrase_phonemes, unknown_symbols
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,15 @@ class PiperEngine(Engine):
         return self.path.name.removesuffix(".onnx")
 
     def check(self) -> None:
-        """The model file and its config are there, and the config reads (the model is not loaded)."""
+        """The model file and its config are there, the config reads (the model is not loaded) and
+        the voice speaks the build's language."""
+        self.check_config()
+        if not self.speaks(self.lang):
+            raise WrongLanguage(f"the Piper voice {self.voice} speaks {', '.join(self.languages())}, not {self.lang}",
+                                lang=self.lang)
+
+    def check_config(self) -> None:
+        """The model file and its config are there, and the config reads."""
         if self._config is not None:
             return
         path = self.path
@@ -99,6 +107,19 @@ class PiperEngine(Engine):
             self._config = json.loads(config.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise EngineUnavailable(f"{config}: not a Piper voice config ({exc})") from None
+
+    def languages(self) -> tuple[str, ...]:
+        """The voice's language, as its config says (``language.code``, else ``espeak.voice``)."""
+        self.check_config()
+        config = self._config or {}
+        language = config.get("language") if isinstance(config.get("language"), dict) else {}
+        espeak = config.get("espeak") if isinstance(config.get("espeak"), dict) else {}
+        tag = str(language.get("code") or espeak.get("voice") or "").replace("_", "-")
+        return (tag,) if tag else ()
+
+    def speaks(self, lang: str) -> bool:
+        """A voice whose config names no language is taken at its word for any."""
+        return not self.languages() or any(base_language(tag) == base_language(lang) for tag in self.languages())
 
     def identity(self) -> dict[str, str]:
         return {
@@ -153,7 +174,7 @@ class PiperEngine(Engine):
 
     def check_lexicon(self, lexicon: Lexicon) -> None:
         """Every IPA symbol is one of the voice's phonemes (its config's ``phoneme_id_map``)."""
-        self.check()
+        self.check_config()
         known = set((self._config or {}).get("phoneme_id_map", {}))
         for entry in lexicon.entries:
             bad = unknown_symbols(entry, known) if entry.ipa else []
