@@ -35,7 +35,8 @@ Routines = Annotated[
 ]
 AllFlag = Annotated[bool, typer.Option("--all", help="Every routine in ./routines.")]
 EngineOpt = Annotated[str, typer.Option("--engine", "-e",
-                                        help="auto, piper, nanotts, espeak (offline) or gtts (Google).",
+                                        help="auto, offline (the best offline voice for the language), piper, nanotts, "
+                                        "espeak (offline voices) or gtts (Google).",
                                         envvar="AUDIOROUTINE_ENGINE", rich_help_panel=VOICE_PANEL)]
 VoiceOpt = Annotated[str | None, typer.Option(
     "--voice", help="A voice of the engine: a Piper voice file (.onnx), a Pico voice (es-ES) or an espeak-ng "

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import EngineUnavailable
+from ..errors import EngineUnavailable, option
 from .base import Engine, EngineChoice
 from .preference import offline_engines
-from .table import AUTO, ENGINES, make_engine, owner_of, speaking
+from .table import AUTO, ENGINES, OFFLINE, make_engine, owner_of, speaking
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,12 @@ def resolve_engine(
     every phrase is already in the clip cache for it (``all_cached`` tells whether an engine would
     need to synthesize nothing) or, if ``probe`` allows asking the network, when the service
     answers; and the offline voice otherwise: the best one here for the language
-    (``preference.OFFLINE_PREFERENCE``).
+    (``preference.OFFLINE_PREFERENCE``). ``offline`` is that last step alone: the best offline
+    voice for the language (or the offline engine a voice belongs to), never the network.
     """
-    if name != AUTO:
+    if name == OFFLINE:
+        choice = _offline(voice=voice, lang=lang, slow=slow, speed=speed)
+    elif name != AUTO:
         choice = EngineChoice(make_engine(name, voice=voice, lang=lang, tld=tld, slow=slow, speed=speed), "as asked")
     else:
         choice = _auto(voice=voice, lang=lang, tld=tld, slow=slow, speed=speed, all_cached=all_cached, probe=probe)
@@ -67,6 +70,17 @@ def offline_choice(lang: str, slow: bool, speed: float, why: str,
     voices = ", ".join(f"{engine.name} ({engine.voice})" for engine in speaking(lang))
     raise EngineUnavailable(f"no offline voice here speaks {lang!r} ({'; '.join(unusable) or 'none known'})",
                             hint=f"voices for {lang}: {voices}" if voices else None)
+
+
+def _offline(*, voice: str | Path | None, lang: str, slow: bool, speed: float) -> EngineChoice:
+    if voice is None:
+        return offline_choice(lang, slow, speed, "asked for an offline voice", using="the best")
+    owner = owner_of(voice)
+    if not owner.OFFLINE:
+        raise EngineUnavailable(f"{voice} is {owner.TITLE}, which is not offline",
+                                hint=f"leave out {option('engine')} offline, or give an offline voice")
+    engine = make_engine(owner.NAME, voice=voice, lang=lang, slow=slow, speed=speed)
+    return EngineChoice(engine, f"{owner.TITLE} was given")
 
 
 def _auto(*, voice: str | Path | None, lang: str, tld: str, slow: bool, speed: float,

@@ -16,8 +16,10 @@ from .piper_engine import PiperEngine
 
 AUTO = "auto"
 """Not an engine: the policy that picks one (``choose.resolve_engine``)."""
+OFFLINE = "offline"
+"""Not an engine: the best offline voice for each language, never the network."""
 ENGINES: dict[str, type[Engine]] = {cls.NAME: cls for cls in (PiperEngine, GTTSEngine, EspeakEngine, NanoTTSEngine)}
-ENGINE_NAMES = (AUTO, *ENGINES)
+ENGINE_NAMES = (AUTO, OFFLINE, *ENGINES)
 OFFLINE_DEFAULT = "piper"
 """The engine ``auto`` falls back on: offline, and its voice ships with audioroutine."""
 
