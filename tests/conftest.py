@@ -46,10 +46,11 @@ def write_routine(tmp_path):
 
 @pytest.fixture
 def build_piper(clip_cache, tmp_path):
-    """Build routines with the real offline voice into tmp_path/out; returns the results."""
+    """Build routines with the real offline voice of their language (Piper for English) into
+    tmp_path/out; returns the results."""
 
     def run(*routines: str | Path, out: Path | None = None, overrides: Overrides | None = None, **options):
-        opts = BuildOptions(engine="piper", out=out or tmp_path / "out", cache_dir=clip_cache,
+        opts = BuildOptions(engine=options.pop("engine", "offline"), out=out or tmp_path / "out", cache_dir=clip_cache,
                             overrides=overrides or Overrides(), **options)
         return build([str(r) for r in routines], opts)
 
@@ -58,14 +59,14 @@ def build_piper(clip_cache, tmp_path):
 
 @pytest.fixture(scope="session")
 def speak(clip_cache):
-    """Speak into the run's clip cache, with the offline voice, every phrase of the routines that
+    """Speak into the run's clip cache, with the offline voice of their language, every phrase of the routines that
     is not there yet (nothing when the cache is warm); no audio is mixed. Returns the engine and
     the phrases, in order of first use."""
 
     def run(*routines: str | Path, overrides: Overrides | None = None) -> tuple[Engine, list[str]]:
-        options = BuildOptions(engine="piper", cache_dir=clip_cache, overrides=overrides or Overrides())
+        options = BuildOptions(engine="offline", cache_dir=clip_cache, overrides=overrides or Overrides())
         plans = plan_routines([str(r) for r in routines], options)
-        engine = resolve_engine("piper", lang=plans[0].loaded.routine.settings.lang).engine
+        engine = resolve_engine("offline", lang=plans[0].loaded.routine.settings.lang).engine
         return engine, speak_plans(plans, engine, ClipCache(clip_cache))
 
     return run
@@ -79,7 +80,7 @@ def private_cache(speak, clip_cache, tmp_path):
 
     def make(*routines: str | Path, overrides: Overrides | None = None) -> Path:
         engine, phrases = speak(*routines, overrides=overrides)  # the intros as builds say them
-        options = BuildOptions(engine="piper", cache_dir=clip_cache, overrides=overrides or Overrides())
+        options = BuildOptions(engine="offline", cache_dir=clip_cache, overrides=overrides or Overrides())
         shared = ClipCache(clip_cache)
         root = tmp_path / "private-cache"
         mine = ClipCache(root)

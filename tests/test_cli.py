@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from audioroutine.cache import NOTE_FIELDS, ClipCache, clip_key
 from audioroutine.cli import app
 from audioroutine.clips import clip_stats
+from audioroutine.templates import builtin_templates_dir
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -182,4 +183,13 @@ def test_an_unknown_language_names_those_there_are(tmp_path):
     assert result.exit_code == 2
     message = "error: there are no cue templates for the language 'xq'; languages available: de, en, es, fr"
     assert message in result.stderr
-    assert "--templates" in result.stderr
+    assert "no voice here speaks 'xq' either" in result.stderr and "--templates" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_language_without_templates_names_the_voices_that_speak_it(tmp_path):
+    result = runner.invoke(app, ["show", "example-calf-care", "--lang", "nl", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "there are no cue templates for the language 'nl'" in result.stderr
+    assert "voices here that speak 'nl': gtts (google-nl-com), espeak (nl)" in result.stderr
+    assert f"copy the folder {builtin_templates_dir() / 'en'} to FOLDER/nl" in result.stderr

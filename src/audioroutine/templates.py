@@ -80,14 +80,23 @@ def _chain(lang: str, user: Path | None) -> list[Path]:
     if user is not None and not user.is_dir():
         raise OptionError("no such folder of cue templates", option="templates", value=user)
     folders = template_folders(lang, user)
-    own_files = user is not None and any(user.glob(f"*{TEMPLATE_SUFFIX}"))
-    if own_files or any(folder != user for folder in folders):
+    if any(any(folder.glob(f"*{TEMPLATE_SUFFIX}")) for folder in folders):  # (a folder of labels only is not)
         return folders
     raise TemplateError(
         f"there are no cue templates for the language {lang!r}; languages available: {', '.join(languages(user))}",
-        hint=f"to speak another language, copy one language's templates into a folder, translate them "
-        f"and give that folder as {option('templates')}",
+        hint=f"{_voices_for(lang)}; to add the language, copy the folder {builtin_templates_dir() / 'en'} to "
+        f"FOLDER/{lang}, translate its files and give FOLDER as {option('templates')} (see docs/languages.md)",
     )
+
+
+def _voices_for(lang: str) -> str:
+    """Which voices here speak ``lang``, for the message about a language without templates."""
+    from .engines.table import speaking  # the engines only when the message is needed
+
+    voices = [f"{engine.name} ({engine.voice})" for engine in speaking(lang)]
+    if not voices:
+        return f"no voice here speaks {lang!r} either"
+    return f"voices here that speak {lang!r}: {', '.join(voices)}"
 
 
 @functools.lru_cache(maxsize=16)
