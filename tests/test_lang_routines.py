@@ -168,3 +168,14 @@ def test_validate_passes_every_translation_with_templates_for_its_language(tmp_p
     result = CliRunner().invoke(app, ["validate", "--templates", str(tmp_path), *files])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("ok  ") == len(TRANSLATIONS)
+
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("Fußrollen", "fussrollen"), ("Étirement des mollets", "etirement-des-mollets"), ("Œil de bœuf", "oeil-de-boeuf"),
+    ("Postura del niño", "postura-del-nino"), ("Child's pose", "childs-pose"), ("Skøyter", "skoyter"),
+])
+def test_ids_and_file_names_spell_letters_as_their_language_does_in_ascii(name, slug):
+    """An exercise's id and a routine's file name come from its name: ß is ss, not dropped."""
+    from audioroutine.model import slugify
+
+    assert slugify(name) == slug

@@ -42,10 +42,17 @@ Texts = Annotated[list[Text], BeforeValidator(lenient.one_or_many)]
 """A list of texts; one text written alone is a list of one (``instructions: Lie down.``)."""
 
 
+_LETTERS = str.maketrans({"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH"})
+"""Letters with no accent to drop, written as their languages spell them in ASCII (``Fuß``: ``fuss``)."""
+
+
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by hyphens: safe in file names, URLs and messaging apps. An
-    apostrophe joins its word (``Child's pose`` is ``childs-pose``)."""
-    ascii_text = unicodedata.normalize("NFKD", re.sub(r"['\u2019\u02bc]", "", text)).encode("ascii", "ignore").decode()
+    apostrophe joins its word (``Child's pose`` is ``childs-pose``); accents are dropped and ß is
+    ss (``Fußrollen`` is ``fussrollen``, ``Étirement`` ``etirement``)."""
+    plain = re.sub(r"['\u2019\u02bc]", "", text).translate(_LETTERS)
+    ascii_text = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "routine"
 
 
