@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from audioroutine import BuildOptions, Overrides, build
+from audioroutine.build import by_language
 from audioroutine.cache import ClipCache
 from audioroutine.engines import Engine, resolve_engine
 from audioroutine.planning import plan_routines
@@ -60,14 +61,17 @@ def build_piper(clip_cache, tmp_path):
 @pytest.fixture(scope="session")
 def speak(clip_cache):
     """Speak into the run's clip cache, with the offline voice of their language, every phrase of the routines that
-    is not there yet (nothing when the cache is warm); no audio is mixed. Returns the engine and
+    is not there yet (nothing when the cache is warm); no audio is mixed. Returns the first routine's engine and
     the phrases, in order of first use."""
 
     def run(*routines: str | Path, overrides: Overrides | None = None) -> tuple[Engine, list[str]]:
         options = BuildOptions(engine="offline", cache_dir=clip_cache, overrides=overrides or Overrides())
         plans = plan_routines([str(r) for r in routines], options)
-        engine = resolve_engine("offline", lang=plans[0].loaded.routine.settings.lang).engine
-        return engine, speak_plans(plans, engine, ClipCache(clip_cache))
+        engines, phrases = {}, []
+        for lang, group in by_language(plans).items():  # each language in its own voice
+            engines[lang] = resolve_engine("offline", lang=lang).engine
+            phrases += speak_plans(group, engines[lang], ClipCache(clip_cache))
+        return engines[plans[0].loaded.routine.settings.lang], phrases
 
     return run
 
@@ -79,14 +83,15 @@ def private_cache(speak, clip_cache, tmp_path):
     other phrase is spoken into it as into a new cache. Returns its folder."""
 
     def make(*routines: str | Path, overrides: Overrides | None = None) -> Path:
-        engine, phrases = speak(*routines, overrides=overrides)  # the intros as builds say them
+        _, phrases = speak(*routines, overrides=overrides)  # the intros as builds say them
         options = BuildOptions(engine="offline", cache_dir=clip_cache, overrides=overrides or Overrides())
         shared = ClipCache(clip_cache)
         root = tmp_path / "private-cache"
         mine = ClipCache(root)
         for plan in plan_routines([str(r) for r in routines], options):
+            voice = resolve_engine("offline", lang=plan.loaded.routine.settings.lang).engine
             for text in phrases:  # a phrase with a pronounced word has its own key
-                identity = engine.phrase_identity(text, plan.loaded.lexicon)
+                identity = voice.phrase_identity(text, plan.loaded.lexicon)
                 if shared.has(identity, text):
                     mine.put(identity, text, shared.get(identity, text), shared.stats(identity, text))
         return root
