@@ -15,7 +15,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     help="Turn a stretching or mobility routine into one voice-guided, exactly timed MP3.\n\n"
-    "Example: audioroutine build --all --engine piper",
+    "Example: audioroutine build --all --engine offline",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
