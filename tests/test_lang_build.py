@@ -87,3 +87,20 @@ def test_the_holds_are_as_long_in_every_language(built):
     holds = {lang: [round(c["end_s"] - c["start_s"], 4) for c in cues["cues"] if c["kind"] == "hold"]
              for lang, (_, cues, _) in built.items()}
     assert holds["en"] and holds["es"] == holds["de"] == holds["fr"] == holds["en"]
+
+
+def test_the_console_names_each_languages_voice(tmp_path, private_cache):
+    """``build`` of routines in two languages says which voice speaks each, and why."""
+    from typer.testing import CliRunner
+
+    from audioroutine.cli import app
+
+    names = [str(find_routine(EXAMPLES[lang][0])) for lang in ("es", "en")]
+    cache = private_cache(*names)
+    result = CliRunner().invoke(app, ["build", *names, "--engine", "offline", "--out", str(tmp_path / "out"),
+                                      "--cache-dir", str(cache)])
+    assert result.exit_code == 0, result.output
+    assert "voice for es: nanotts (es-ES) - asked for an offline voice; the best for es: nanotts es-ES" in result.output
+    assert "voice for en: piper (en_US-joe-medium)" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.mp3")) == [
+        "es-cuidado-de-los-gemelos.mp3", "example-calf-care.mp3"]
