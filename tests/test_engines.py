@@ -33,7 +33,7 @@ def no_network(monkeypatch):
 
 
 def test_every_row_says_its_name_voice_and_whether_it_is_offline():
-    assert ENGINE_NAMES == ("auto", "piper", "gtts", "espeak", "nanotts")
+    assert ENGINE_NAMES == ("auto", "offline", "piper", "gtts", "espeak", "nanotts")
     for name, cls in ENGINES.items():
         assert issubclass(cls, Engine) and name == cls.NAME
         assert isinstance(cls.OFFLINE, bool) and cls.TITLE
@@ -52,7 +52,8 @@ def test_a_voice_belongs_to_one_engine(voice, owner):
 
 
 def test_an_unknown_engine_lists_the_table():
-    with pytest.raises(InputError, match="unknown engine 'festival'; choose one of auto, piper, gtts, espeak, nanotts"):
+    names = "auto, offline, piper, gtts, espeak, nanotts"
+    with pytest.raises(InputError, match=f"unknown engine 'festival'; choose one of {names}"):
         make_engine("festival")
 
 
@@ -106,3 +107,12 @@ def test_show_names_the_voice_option_of_a_voice_google_lacks(tmp_path):
                                  "--cache-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert "error: --voice en-us: the gtts engine has no voices to choose" in result.stderr
+
+
+@pytest.mark.parametrize(("lang", "name", "voice"), [("en", "piper", "en_US-joe-medium"), ("es", "nanotts", "es-ES"),
+                                                     ("de-AT", "nanotts", "de-DE"), ("nl", "espeak", "nl")])
+def test_offline_takes_the_best_offline_voice_for_the_language_and_never_asks_the_network(lang, name, voice):
+    choice = resolve_engine("offline", lang=lang)
+    assert (choice.engine.name, choice.engine.voice) == (name, voice)
+    assert choice.engine.OFFLINE and choice.fallback is None
+    assert choice.reason.startswith(f"asked for an offline voice; the best for {lang}: {name} {voice}")
