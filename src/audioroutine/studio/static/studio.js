@@ -1,0 +1,1 @@
+// the studio's script (front)
