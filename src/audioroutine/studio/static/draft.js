@@ -1,0 +1,150 @@
+// "New routine": a form for title, when, source, equipment and exercises (add, remove, move),
+// checked as you type by the server in validate's words, with the YAML it would write.
+import { post } from "./api.js";
+import { debounce, field, h } from "./dom.js";
+import { showErrors } from "./errors.js";
+
+const DOSES = [["hold", "Hold (time)", "30s"], ["breaths", "Hold (breaths)", "6"], ["work", "Work (time)", "1m"],
+  ["reps", "Reps", "10"]];
+const SIDES = [["none", "no sides"], ["both", "right then left"], ["right", "right only"], ["left", "left only"]];
+const WHEN = [["any time", "any time"], ["pre-run", "pre-run"], ["post-run", "post-run"]];
+const LANGS = [["en", "English"], ["es", "Español"], ["de", "Deutsch"], ["fr", "Français"]];
+
+const blank = () => ({ name: "", instructions: "", kind: "hold", value: "30s", sides: "none", sets: "1" });
+
+function choice(options, value) {
+  const el = h("select", {}, options.map(([v, text]) => h("option", { value: v }, text)));
+  el.value = value;
+  return el;
+}
+
+/** The form's state as the API's ROUTINE_FORM. */
+function routineForm(state) {
+  const dose = (ex) => {
+    const value = ex.value.trim();
+    if (ex.kind === "breaths") return { hold: /^\d+$/.test(value) ? `${value} breaths` : value };
+    return { [ex.kind]: value };
+  };
+  return {
+    title: state.title.trim(), when: state.when, lang: state.lang,
+    source: { publication: state.publication.trim(), author: state.author.trim(), url: state.url.trim() },
+    equipment: state.equipment.split(",").map((s) => s.trim()).filter(Boolean),
+    exercises: state.exercises.map((ex) => ({
+      name: ex.name.trim(), instructions: ex.instructions.split("\n").map((s) => s.trim()).filter(Boolean),
+      dose: dose(ex), sides: ex.sides, sets: ex.sets.trim(),
+    })),
+  };
+}
+
+/** Renders the new-routine form into `main`; `go(hash)` opens the routine once made. */
+export function showDraft(main, go) {
+  const state = { title: "", when: "any time", lang: "en", publication: "", author: "", url: "", equipment: "",
+    exercises: [blank()] };
+  const general = h("div", { class: "general-errors" });
+  const yaml = h("pre", { class: "yaml", tabindex: "0", "aria-label": "The routine file it writes" });
+  const status = h("p", { class: "status", role: "status" });
+  const list = h("ol", { class: "draft-exercises" });
+  let form = null;
+
+  const check = debounce(async () => {
+    try {
+      const answer = await post("/api/draft", { routine: routineForm(state) });
+      showErrors(form, answer.errors || [], general);
+      yaml.textContent = answer.yaml || "";
+    } catch (error) {
+      showErrors(form, error.errors || [], general);
+    }
+  }, 200);
+
+  const bind = (el, get, put) => {
+    el.value = get();
+    el.addEventListener(el.tagName === "SELECT" ? "change" : "input", () => { put(el.value); check(); });
+    return el;
+  };
+  const text = (key, attrs = {}) => bind(h("input", { type: "text", autocomplete: "off", ...attrs }),
+    () => state[key], (v) => { state[key] = v; });
+
+  const drawExercises = (focusKey = null) => {
+    list.replaceChildren(...state.exercises.map((ex, i) => exerciseItem(ex, i)));
+    if (focusKey) {
+      const el = list.querySelector(`[data-key="${focusKey}"]`);
+      if (el && !el.disabled) el.focus();
+      else list.querySelector(`[data-key^="name-"]`)?.focus();
+    }
+    check();
+  };
+  const move = (i, by) => {
+    const [ex] = state.exercises.splice(i, 1);
+    state.exercises.splice(i + by, 0, ex);
+    drawExercises(`${by < 0 ? "up" : "down"}-${i + by}`);
+  };
+
+  function exerciseItem(ex, i) {
+    const path = `exercises.${i}`;
+    const name = bind(h("input", { type: "text", autocomplete: "off", "data-key": `name-${i}` }),
+      () => ex.name, (v) => { ex.name = v; });
+    const steps = bind(h("textarea", { rows: "3" }), () => ex.instructions, (v) => { ex.instructions = v; });
+    const kind = bind(choice(DOSES.map(([v, t]) => [v, t]), ex.kind), () => ex.kind, (v) => { ex.kind = v; });
+    const value = bind(h("input", { type: "text", autocomplete: "off",
+      "data-alias": ["hold", "reps", "work", "breaths"].map((k) => `${path}.${k}`).join(" ") }),
+    () => ex.value, (v) => { ex.value = v; });
+    const sides = bind(choice(SIDES, ex.sides), () => ex.sides, (v) => { ex.sides = v; });
+    const sets = bind(h("input", { type: "number", min: "1", max: "20", inputmode: "numeric" }),
+      () => ex.sets, (v) => { ex.sets = v; });
+    const last = state.exercises.length - 1;
+    const n = i + 1;
+    return h("li", {}, h("fieldset", { class: "exercise", "data-field": path },
+      h("legend", {}, `Exercise ${n}`),
+      field("Name", name, { field: `${path}.name` }),
+      field("Instructions (one per line)", steps, { field: `${path}.instructions` }),
+      h("div", { class: "grid" }, field("Dose", kind, { field: `${path}.dose_kind` }),
+        field("Amount", value, { field: `${path}.dose`, hint: "like 30s, 1m, 6 (breaths) or 10 (reps)" }),
+        field("Sides", sides, { field: `${path}.sides` }), field("Sets", sets, { field: `${path}.sets` })),
+      h("div", { class: "row" },
+        h("button", { type: "button", "data-key": `up-${i}`, disabled: i === 0, "aria-label": `Move exercise ${n} up`,
+          onclick: () => move(i, -1) }, "Move up"),
+        h("button", { type: "button", "data-key": `down-${i}`, disabled: i === last,
+          "aria-label": `Move exercise ${n} down`, onclick: () => move(i, 1) }, "Move down"),
+        h("button", { type: "button", "data-key": `remove-${i}`, disabled: last === 0,
+          "aria-label": `Remove exercise ${n}`, onclick: () => {
+            state.exercises.splice(i, 1);
+            drawExercises(`name-${Math.min(i, state.exercises.length - 1)}`);
+          } }, "Remove"))));
+  }
+
+  const create = h("button", { type: "submit", class: "primary" }, "Create");
+  form = h("form", { class: "draft", novalidate: true, "aria-labelledby": "draft-h" },
+    h("h2", { id: "draft-h", tabindex: "-1" }, "New routine"),
+    general,
+    h("div", { class: "grid" },
+      field("Title", text("title"), { field: "title" }),
+      field("When", bind(choice(WHEN, state.when), () => state.when, (v) => { state.when = v; }), { field: "when" }),
+      field("Language", bind(choice(LANGS, state.lang), () => state.lang, (v) => { state.lang = v; }),
+        { field: "lang" }),
+      field("Equipment (commas between)", text("equipment"), { field: "equipment" })),
+    h("fieldset", {}, h("legend", {}, "Source"), h("div", { class: "grid" },
+      field("Publication", text("publication"), { field: "source.publication" }),
+      field("Author", text("author"), { field: "source.author" }),
+      field("Link", text("url", { type: "url", inputmode: "url" }), { field: "source.url" }))),
+    h("h3", {}, "Exercises"), list,
+    h("div", { class: "row" }, h("button", { type: "button", onclick: () => {
+      state.exercises.push(blank());
+      drawExercises(`name-${state.exercises.length - 1}`);
+    } }, "Add an exercise")),
+    h("h3", {}, "The routine file"), yaml,
+    h("div", { class: "row" }, create), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const answer = await post("/api/routines", { routine: routineForm(state) });
+      go(`#/routine/${encodeURIComponent(answer.id)}`);
+    } catch (error) {
+      showErrors(form, error.errors || [], general);
+      status.textContent = "Not created yet: see the messages above.";
+      form.querySelector("[aria-invalid='true']")?.focus();
+    }
+  });
+  main.replaceChildren(form);
+  drawExercises();
+  return form.querySelector("h2");
+}
