@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..cli.params import flag
 from ..model import slugify
 from ..outfiles import discard, empty_temporary
 from ..timeline_json import sheet_json
@@ -63,6 +64,6 @@ def share_job(studio: Studio, entries: Sequence[Entry], title: str, base_url: st
         finally:
             discard(tmp)
         return {"zip": f"/media/{final.name}", "page": f"/media/{SHARE_FOLDER}/index.html",
-                "notes": [note.format_message() for note in result.notes]}
+                "notes": [note.format_message(flag) for note in result.notes]}
 
     return work
