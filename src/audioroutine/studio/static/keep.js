@@ -3,7 +3,7 @@
 import { post, routinePath } from "./api.js";
 import { h, field, uid } from "./dom.js";
 
-/** A unified diff as lines, each marked by its sign and a word, not only by colour. */
+/** A unified diff as lines, each marked by its sign (+ added, - removed, struck through), not only by colour. */
 function diffView(text) {
   const lines = text.replace(/\n$/, "").split("\n").map((line) => {
     let kind = "same";
@@ -11,8 +11,7 @@ function diffView(text) {
     else if (line.startsWith("@@")) kind = "hunk";
     else if (line.startsWith("+")) kind = "add";
     else if (line.startsWith("-")) kind = "del";
-    const tag = { add: "added: ", del: "removed: " }[kind];
-    return h("span", { class: `d-${kind}` }, tag ? h("span", { class: "sr-only" }, tag) : null, line, "\n");
+    return h("span", { class: `d-${kind}` }, line, "\n");
   });
   return h("pre", { class: "diff", tabindex: "0", "aria-label": "What will change" }, lines);
 }

@@ -13,6 +13,7 @@ function card(r) {
     h("p", { class: "tags", lang: "en" },
       r.builtin ? h("span", { class: "tag" }, "built-in") : h("span", { class: "tag" }, "yours"),
       r.built ? h("span", { class: "tag" }, "MP3 built") : null,
+      r.invalid ? h("span", { class: "tag bad" }, "has errors: open it to see them") : null,
       h("span", { class: "tag" }, r.lang)));
 }
 

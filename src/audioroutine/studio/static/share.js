@@ -51,7 +51,8 @@ export async function showShare(main) {
       result.replaceChildren(h("p", { class: "row" },
         h("a", { class: "button primary", href: done.result.zip, download: "" }, "Download the zip"),
         done.result.page ? h("a", { class: "button", href: done.result.page, target: "_blank", rel: "noopener" },
-          "Open the page") : null));
+          "Open the page") : null),
+        ...(done.result.notes || []).map((note) => h("p", { class: "soft" }, note)));
     } catch (error) {
       status.textContent = "Not shared: see the messages above.";
       showErrors(form, error.errors || [{ field: null, message: String(error) }], general);

@@ -37,12 +37,13 @@ async function route() {
     if (heading && !first) heading.focus();
   } catch (error) {
     const messages = error.errors ? error.errors.map((e) => e.message) : [String(error)];
-    main.replaceChildren(h("h2", { tabindex: "-1" }, "Not found"),
+    main.replaceChildren(h("h2", { tabindex: "-1" }, error.status === 404 ? "Not found" : "This cannot be shown"),
       ...messages.map((m) => h("p", { class: "err", role: "alert" }, m)),
       h("p", {}, h("a", { href: "#/" }, "All routines")));
     main.querySelector("h2").focus();
   } finally {
     main.removeAttribute("aria-busy");
+    main.dataset.shown = hash;  // which view is on the page (for tests and styles)
     first = false;
   }
 }
