@@ -205,22 +205,31 @@ def test_tune_a_hold_build_play_and_seek(visit, studio):
 def test_save_the_tuning_as_overrides(visit, studio):
     page = visit.page
     visit.open("#/routine/post-run-happy-feet")
-    exercise = page.locator("[data-field$='.hold']").first.get_attribute("data-field").split(".")[0]
-    field(page, f"{exercise}.hold").fill("45s")
-    page.wait_for_selector(".changes li")
+    holds = page.locator(".tune [data-field$='.hold']")
+    keys = [holds.nth(i).get_attribute("data-field") for i in range(holds.count())]
+    assert len(keys) >= 2
+    page.get_by_label("Every hold").fill("45s")  # every hold 45 s, then one of them a minute
+    page.get_by_role("button", name="Apply to every hold").click()
+    field(page, keys[0]).fill("1m")
+    page.wait_for_function(f"document.querySelectorAll('.changes li').length === {len(keys)}")
     assert page.get_by_role("radio", name=re.compile("routine file itself")).is_disabled()  # built-in
     save = page.get_by_role("button", name="Save", exact=True)
     assert save.is_disabled()  # the diff comes first
     page.get_by_role("button", name="Show the changes").click()
     diff = page.locator("pre.diff")
     diff.wait_for()
-    assert re.search(r"^\+.*hold: 45s", diff.text_content(), re.M)
+    assert re.search(r"^\+ +hold: 1m$", diff.text_content(), re.M)
+    assert len(re.findall(r"^\+ +hold: 45s$", diff.text_content(), re.M)) == len(keys) - 1
     assert diff.locator(".d-add").last.text_content().startswith("+")  # marked, not only by colour
     save.click()
     page.get_by_text(re.compile("^Saved: ")).wait_for()
     saved = studio.folder / "post-run-happy-feet.overrides.yaml"
     assert saved.exists()
-    assert "45s" in saved.read_text()
+    text = saved.read_text()
+    assert text.count("hold: 45s") == len(keys) - 1 and text.count("hold: 1m") == 1
+    visit.open("#/")
+    visit.open("#/routine/post-run-happy-feet")  # opened again: the overrides file's values
+    assert field(page, keys[0]).input_value() == "1m"
 
 
 def test_new_routine_through_the_form(visit, studio):

@@ -2,7 +2,7 @@
 // checked as you type by the server in validate's words, with the YAML it would write.
 import { post } from "./api.js";
 import { debounce, field, h } from "./dom.js";
-import { showErrors } from "./errors.js";
+import { controlFor, showErrors } from "./errors.js";
 
 const DOSES = [["hold", "Hold (time)", "30s"], ["breaths", "Hold (breaths)", "6"], ["work", "Work (time)", "1m"],
   ["reps", "Reps", "10"]];
@@ -45,20 +45,32 @@ export function showDraft(main, go) {
   const status = h("p", { class: "status", role: "status" });
   const list = h("ol", { class: "draft-exercises" });
   let form = null;
+  let asked = 0;
+  let submitted = false;
+  // Messages for what the user has written (or all of them once Create was pressed), not for
+  // the fields of a fresh form.
+  const shown = (errors) => errors.filter((e) => submitted
+    || (e.field && controlFor(form, e.field)?.dataset.touched));
 
   const check = debounce(async () => {
+    const mine = ++asked;
     try {
       const answer = await post("/api/draft", { routine: routineForm(state) });
-      showErrors(form, answer.errors || [], general);
+      if (mine !== asked) return;
+      showErrors(form, shown(answer.errors || []), general);
       yaml.textContent = answer.yaml || "";
     } catch (error) {
-      showErrors(form, error.errors || [], general);
+      if (mine === asked) showErrors(form, error.errors || [], general);
     }
   }, 200);
 
   const bind = (el, get, put) => {
     el.value = get();
-    el.addEventListener(el.tagName === "SELECT" ? "change" : "input", () => { put(el.value); check(); });
+    el.addEventListener(el.tagName === "SELECT" ? "change" : "input", () => {
+      el.dataset.touched = "1";
+      put(el.value);
+      check();
+    });
     return el;
   };
   const text = (key, attrs = {}) => bind(h("input", { type: "text", autocomplete: "off", ...attrs }),
@@ -135,6 +147,8 @@ export function showDraft(main, go) {
     h("div", { class: "row" }, create), status);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    submitted = true;
+    asked += 1;  // an answer to an earlier check must not replace these messages
     try {
       const answer = await post("/api/routines", { routine: routineForm(state) });
       go(`#/routine/${encodeURIComponent(answer.id)}`);

@@ -13,7 +13,8 @@ export function clearErrors(root) {
   for (const el of root.querySelectorAll(".err")) el.remove();
 }
 
-function controlFor(root, name) {
+/** The control a field path names (its closest named ancestor path), or null. */
+export function controlFor(root, name) {
   if (!name) return null;
   const parts = name.split(".");
   while (parts.length) {

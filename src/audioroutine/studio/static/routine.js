@@ -17,6 +17,24 @@ function facts(routine, labels) {
   return h("dl", { class: "facts" }, rows.filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
+/** "Every hold": one length typed once, put into each exercise's hold (each then its own --set key). */
+function everyHold(form) {
+  const holds = () => [...form.querySelectorAll("[data-field$='.hold']")];
+  if (!holds().length) return null;
+  const input = h("input", { type: "text", autocomplete: "off", id: "every-hold", placeholder: "45s" });
+  const apply = h("button", { type: "button" }, "Apply to every hold");
+  apply.addEventListener("click", () => {
+    const value = input.value.trim();
+    if (!value) return;
+    for (const el of holds()) {
+      el.value = value;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  });
+  return h("div", { class: "row every", lang: "en" },
+    h("label", { for: input.id }, "Every hold"), input, apply);
+}
+
 /** Renders the routine `id` into `main`; `go(hash)` moves to another view. */
 export async function showRoutine(main, id, go) {
   const routine = await get(routinePath(id));
@@ -80,9 +98,9 @@ export async function showRoutine(main, id, go) {
     facts(routine, labels),
     h("p", { class: "soft", lang: "en" }, routine.builtin ? `Built-in routine · ${routine.file}` : routine.file),
     h("section", { class: "panel", "aria-labelledby": "tl-h" },
-      h("h3", { id: "tl-h" }, word(labels, "script", "Time line")), timeline, chapters),
+      h("h3", { id: "tl-h", lang: "en" }, "Time line"), timeline, chapters),
     h("section", { class: "panel", "aria-labelledby": "tune-h" },
-      h("h3", { id: "tune-h", lang: "en" }, "Tune"), general, form, changes),
+      h("h3", { id: "tune-h", lang: "en" }, "Tune"), everyHold(form), general, form, changes),
     build, keep.panel);
   main.replaceChildren(section);
   draw(routine.timeline);
