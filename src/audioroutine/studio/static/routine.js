@@ -100,7 +100,9 @@ export async function showRoutine(main, id, go) {
     h("section", { class: "panel", "aria-labelledby": "tl-h" },
       h("h3", { id: "tl-h", lang: "en" }, "Time line"), timeline, chapters),
     h("section", { class: "panel", "aria-labelledby": "tune-h" },
-      h("h3", { id: "tune-h", lang: "en" }, "Tune"), everyHold(form), general, form, changes),
+      h("h3", { id: "tune-h", lang: "en" }, "Tune"), everyHold(form), general, form, changes,
+      h("div", { class: "row", lang: "en" }, h("button", { type: "button", onclick: () => go(location.hash) },
+        "Undo every change (the file's values)"))),
     build, keep.panel);
   main.replaceChildren(section);
   draw(routine.timeline);
