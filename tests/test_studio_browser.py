@@ -7,6 +7,7 @@ studio) and console errors (none allowed); screenshots at phone and desktop widt
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import re
 import subprocess
@@ -153,7 +154,7 @@ def field(page, key: str):
     return page.locator(f'[data-field="{key}"]')
 
 
-def test_tune_a_hold_build_play_and_seek(visit, studio):
+def test_tune_a_hold_build_play_and_seek(visit, studio, shots):
     page = visit.page
     visit.open()
     page.get_by_role("link", name=TITLE).click()
@@ -185,7 +186,8 @@ def test_tune_a_hold_build_play_and_seek(visit, studio):
     assert abs(duration - cue_sheet["duration_s"]) <= FRAME_S
     assert cue_sheet["duration_s"] == pytest.approx(tuned, abs=0.5)
 
-    page.evaluate("document.querySelector('.heard audio').play()")
+    audio.focus()
+    page.keyboard.press("Space")  # the player's own control, by keyboard
     page.wait_for_function("document.querySelector('.heard audio').currentTime > 0.3")
     now = page.locator(".heard .now")
     assert now.text_content().startswith(TITLE)  # the intro, being spoken
@@ -200,6 +202,11 @@ def test_tune_a_hold_build_play_and_seek(visit, studio):
     assert chapters[1]["start_s"] - 0.05 <= at <= chapters[1]["start_s"] + 0.5
     assert buttons.nth(1).get_attribute("aria-current") == "true"
     assert now.text_content()
+    for viewport in (DESKTOP, PHONE):  # the player, once built
+        page.set_viewport_size(viewport)
+        page.locator(".build").scroll_into_view_if_needed()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(shots / f"studio-built-{viewport['width']}.png"))
 
 
 def test_save_the_tuning_as_overrides(visit, studio):
@@ -241,8 +248,9 @@ def test_new_routine_through_the_form(visit, studio):
     page.get_by_label("Instructions (one per line)").fill("Sit down.\nSpread your toes wide.")
     amount = page.get_by_label("Amount")
     amount.fill("ages")  # a validation error as you type, in validate's words
-    page.wait_for_selector("input[aria-invalid='true']")
-    assert "'ages' is not a duration" in page.locator(".draft .err").first.text_content()
+    page.wait_for_selector(".draft-exercises input[aria-invalid='true']")
+    note = amount.get_attribute("aria-describedby").split()[-1]
+    assert "'ages' is not a duration" in page.locator(f"#{note}").text_content()
     amount.fill("30s")
     page.wait_for_function("!document.querySelector('.draft [aria-invalid=\"true\"]')")
 
@@ -336,7 +344,7 @@ def test_every_control_labelled_and_keyboard_reaches_it(visit):
         assert page.locator("header").count() == 1 and page.locator("nav").count() == 1
         assert page.locator("main").count() == 1
         levels = page.evaluate("Array.from(document.querySelectorAll('h1,h2,h3,h4')).map(h => +h.tagName[1])")
-        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     visit.open("#/routine/de-wadenpflege")
     assert page.locator("section.routine-view").get_attribute("lang") == "de"
 

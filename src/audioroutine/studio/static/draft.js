@@ -10,7 +10,7 @@ const SIDES = [["none", "no sides"], ["both", "right then left"], ["right", "rig
 const WHEN = [["any time", "any time"], ["pre-run", "pre-run"], ["post-run", "post-run"]];
 const LANGS = [["en", "English"], ["es", "Español"], ["de", "Deutsch"], ["fr", "Français"]];
 
-const blank = () => ({ name: "", instructions: "", kind: "hold", value: "30s", sides: "none", sets: "1" });
+const blank = () => ({ name: "", instructions: "", kind: "hold", value: "30s", sides: "none", sets: "1", seen: {} });
 
 function choice(options, value) {
   const el = h("select", {}, options.map(([v, text]) => h("option", { value: v }, text)));
@@ -63,13 +63,20 @@ export function showDraft(main, go) {
       if (mine === asked) showErrors(form, error.errors || [], general);
     }
   }, 200);
+  const changed = () => {
+    asked += 1;  // an answer already on its way is about the form as it was
+    check();
+  };
 
-  const bind = (el, get, put) => {
+  // `seen` (an exercise's own record) keeps "written in" across a redraw of the list.
+  const bind = (el, get, put, seen = null, key = null) => {
     el.value = get();
+    if (seen && seen[key]) el.dataset.touched = "1";
     el.addEventListener(el.tagName === "SELECT" ? "change" : "input", () => {
       el.dataset.touched = "1";
+      if (seen) seen[key] = true;
       put(el.value);
-      check();
+      changed();
     });
     return el;
   };
@@ -83,7 +90,7 @@ export function showDraft(main, go) {
       if (el && !el.disabled) el.focus();
       else list.querySelector(`[data-key^="name-"]`)?.focus();
     }
-    check();
+    changed();
   };
   const move = (i, by) => {
     const [ex] = state.exercises.splice(i, 1);
@@ -94,15 +101,15 @@ export function showDraft(main, go) {
   function exerciseItem(ex, i) {
     const path = `exercises.${i}`;
     const name = bind(h("input", { type: "text", autocomplete: "off", "data-key": `name-${i}` }),
-      () => ex.name, (v) => { ex.name = v; });
-    const steps = bind(h("textarea", { rows: "3" }), () => ex.instructions, (v) => { ex.instructions = v; });
-    const kind = bind(choice(DOSES.map(([v, t]) => [v, t]), ex.kind), () => ex.kind, (v) => { ex.kind = v; });
+      () => ex.name, (v) => { ex.name = v; }, ex.seen, "name");
+    const steps = bind(h("textarea", { rows: "3" }), () => ex.instructions, (v) => { ex.instructions = v; }, ex.seen, "instructions");
+    const kind = bind(choice(DOSES.map(([v, t]) => [v, t]), ex.kind), () => ex.kind, (v) => { ex.kind = v; }, ex.seen, "kind");
     const value = bind(h("input", { type: "text", autocomplete: "off",
       "data-alias": ["hold", "reps", "work", "breaths"].map((k) => `${path}.${k}`).join(" ") }),
-    () => ex.value, (v) => { ex.value = v; });
-    const sides = bind(choice(SIDES, ex.sides), () => ex.sides, (v) => { ex.sides = v; });
+    () => ex.value, (v) => { ex.value = v; }, ex.seen, "value");
+    const sides = bind(choice(SIDES, ex.sides), () => ex.sides, (v) => { ex.sides = v; }, ex.seen, "sides");
     const sets = bind(h("input", { type: "number", min: "1", max: "20", inputmode: "numeric" }),
-      () => ex.sets, (v) => { ex.sets = v; });
+      () => ex.sets, (v) => { ex.sets = v; }, ex.seen, "sets");
     const last = state.exercises.length - 1;
     const n = i + 1;
     return h("li", {}, h("fieldset", { class: "exercise", "data-field": path },
@@ -128,7 +135,7 @@ export function showDraft(main, go) {
   form = h("form", { class: "draft", novalidate: true, "aria-labelledby": "draft-h" },
     h("h2", { id: "draft-h", tabindex: "-1" }, "New routine"),
     general,
-    h("div", { class: "grid" },
+    h("div", { class: "grid wide" },
       field("Title", text("title"), { field: "title" }),
       field("When", bind(choice(WHEN, state.when), () => state.when, (v) => { state.when = v; }), { field: "when" }),
       field("Language", bind(choice(LANGS, state.lang), () => state.lang, (v) => { state.lang = v; }),

@@ -81,6 +81,7 @@ export async function showRoutine(main, id, go) {
 
   const { form } = tuneForm(routine, (next) => {
     set = next;
+    asked += 1;  // a plan already on its way is for the tuning as it was
     keep.forget();
     plan();
   });
@@ -102,7 +103,7 @@ export async function showRoutine(main, id, go) {
     h("section", { class: "panel", "aria-labelledby": "tune-h" },
       h("h3", { id: "tune-h", lang: "en" }, "Tune"), everyHold(form), general, form, changes,
       h("div", { class: "row", lang: "en" }, h("button", { type: "button", onclick: () => go(location.hash) },
-        "Undo every change (the file's values)"))),
+        "Undo all changes"))),
     build, keep.panel);
   main.replaceChildren(section);
   draw(routine.timeline);
