@@ -20,7 +20,7 @@ HERE = Path(__file__).parent
 
 def create_app(folder: Path, out: Path, *, cache_dir: Path | None = None, engine: str = "offline") -> Guard:
     """The studio's ASGI app for routines in ``folder`` (and the built-in ones), writing MP3s to ``out``."""
-    from . import api
+    from . import api, pages
 
     studio = Studio(folder=Path(folder), out=Path(out), cache_dir=cache_dir, engine=engine)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -28,8 +28,8 @@ def create_app(folder: Path, out: Path, *, cache_dir: Path | None = None, engine
     async def page(request: Request) -> Response:
         return templates.TemplateResponse(request, "index.html", {"folder": studio.folder_shown})
 
-    routes = [Route("/", page), *api.routes(), Mount("/static", StaticFiles(directory=str(HERE / "static")),
-                                                      name="static")]
+    routes = [Route("/", page), *api.routes(), *pages.routes(),
+              Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")]
     starlette = Starlette(routes=routes)
     starlette.state.studio = studio
     return Guard(starlette)

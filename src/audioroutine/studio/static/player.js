@@ -80,7 +80,8 @@ export function buildPanel(routine, getSet, { onError, isValid }) {
       status.textContent = `Built: ${mmss(done.result.seconds)}.`;
       holder.replaceChildren(playerFor(done.result, { lang: routine.lang, labels: routine.labels }));
     } catch (error) {
-      status.textContent = "The build did not finish.";
+      const said = (error.errors || []).filter((e) => !e.field).map((e) => e.message).join(" ");
+      status.textContent = `The build did not finish. ${said || "See the values marked above."}`;
       onError(error);
     } finally {
       button.disabled = false;
