@@ -160,6 +160,14 @@ def test_tune_a_hold_build_play_and_seek(visit, studio, shots):
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("heading", level=2, name=TITLE).wait_for()
     before = visit.length()
+    marks = page.locator(".timeline .tl-cue")  # each cue's words on focus (arrow keys) and hover
+    marks.first.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == marks.nth(1).get_attribute(
+        "aria-label")
+    assert page.locator(".tl-readout").text_content() == marks.nth(1).get_attribute("aria-label")
+    marks.first.hover()
+    assert page.locator(".tl-readout").text_content().startswith(f"00:00 {TITLE}.")
     hold = field(page, "wall-calf-stretch.hold")
     assert hold.input_value() == "30s"
 

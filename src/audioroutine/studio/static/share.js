@@ -24,7 +24,8 @@ export async function showShare(main) {
     h("ul", { class: "choices" }, boxes));
   const form = h("form", { class: "share", novalidate: true, "aria-labelledby": "share-h" },
     h("h2", { id: "share-h", tabindex: "-1" }, "Share"),
-    h("p", { class: "soft" }, "A page, a podcast feed and the MP3s, as `audioroutine share` makes them, in one zip."),
+    h("p", { class: "soft" }, "A page, a podcast feed and the MP3s, as ", h("code", {}, "audioroutine share"),
+      " makes them; the zip holds every MP3 with its captions and script."),
     general, chosen,
     h("div", { class: "grid" }, field("Title", title, { field: "title" }),
       field("Base URL (where the folder will be online; may stay empty)", base, { field: "base_url" })),
