@@ -247,6 +247,35 @@ def test_save_the_tuning_as_overrides(visit, studio):
     assert field(page, keys[0]).input_value() == "1m"
 
 
+def test_save_as_then_into_the_routine_file(visit, studio):
+    page = visit.page
+    visit.open("#/routine/pre-run-foot-strength-warm-up")
+    page.get_by_label("New title").fill("Our warm-up")
+    page.get_by_role("button", name="Save as").click()
+    page.get_by_role("heading", level=2, name="Our warm-up").wait_for()
+    copy = studio.folder / "our-warm-up.yaml"
+    assert copy.exists()
+    original = copy.read_text()
+
+    hold = page.locator(".tune [data-field$='.hold']").first
+    key = hold.get_attribute("data-field")
+    hold.fill("50s")
+    page.wait_for_selector(".changes li")
+    page.get_by_role("radio", name=re.compile("routine file itself")).check()
+    page.get_by_role("button", name="Show the changes").click()
+    diff = page.locator("pre.diff").text_content()
+    assert re.search(r"^\+.*50s", diff, re.M) and re.search(r"^-", diff, re.M)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text(re.compile("^Saved: ")).wait_for()
+    changed = copy.read_text()
+    assert "50s" in changed and changed != original
+    assert len(changed.splitlines()) == len(original.splitlines())  # one value changed, the layout kept
+    assert not (studio.folder / "our-warm-up.overrides.yaml").exists()
+    visit.open("#/")
+    visit.open("#/routine/our-warm-up")
+    assert field(page, key).input_value() == "50s"
+
+
 def test_new_routine_through_the_form(visit, studio):
     page = visit.page
     visit.open("#/new")
