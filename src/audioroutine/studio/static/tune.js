@@ -115,11 +115,3 @@ export function tuneForm(routine, onChange) {
     routine.exercises.map((ex) => exerciseFieldset(ex, limits, changed, routine.lang)));
   return { form, set };
 }
-
-/** Puts every control back to the file's value. */
-export function resetForm(form) {
-  for (const el of form.querySelectorAll("[data-original]")) {
-    if (el.type === "checkbox") el.checked = el.dataset.original === "true";
-    else el.value = el.dataset.original;
-  }
-}
