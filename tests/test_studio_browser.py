@@ -301,7 +301,12 @@ def test_new_routine_through_the_form(visit, studio):
     third.get_by_label("Name").fill("Wall calf stretch")
     third.get_by_label("Instructions (one per line)").fill("Hands on the wall, one foot back.")
     third.get_by_label("Sides").select_option("both")
+    page.get_by_role("button", name="Add an exercise").click()
+    assert page.locator(".draft-exercises > li").count() == 4
+    page.get_by_role("button", name="Remove exercise 4").click()  # added by mistake
+    assert page.locator(".draft-exercises > li").count() == 3
     page.get_by_role("button", name="Move exercise 3 up").click()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move exercise 2 up"
     page.wait_for_function(
         "document.querySelector('pre.yaml').textContent.indexOf('Wall calf stretch') > 0 && "
         "document.querySelector('pre.yaml').textContent.indexOf('Wall calf stretch') "
