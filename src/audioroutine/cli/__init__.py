@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import cache_commands, commands, voice_commands
+from . import cache_commands, commands, studio_command, voice_commands
 from .report import configure_logging
 
 __all__ = ["app", "main"]
@@ -41,6 +41,7 @@ app.command("engines")(commands.engines_command)
 app.command("share")(commands.share_command)
 app.command("retake")(voice_commands.retake_command)
 app.command("check")(voice_commands.check_command)
+app.command("studio")(studio_command.studio_command)
 cache_app.command("info")(cache_commands.cache_info)
 cache_app.command("clear")(cache_commands.cache_clear)
 cache_app.command("prune")(cache_commands.cache_prune)
