@@ -139,7 +139,7 @@ def test_plan_a_bad_value_says_what_the_cli_says(studio):
     status, answer, _ = studio.post("/api/routines/tiny/plan",
                                     {"set": {"wall-stretch.hold": "abc", "settings.rest": "-1s",
                                              "heel-drops.reps": "3"}})
-    assert status == 422
+    assert status == 200 and "timeline" not in answer  # answered, not refused: no failed request in the page
     by_field = {e["field"]: e["message"] for e in answer["errors"]}
     assert set(by_field) == {"wall-stretch.hold", "settings.rest"}
     cli = subprocess.run([sys.executable, "-m", "audioroutine", "show", str(studio.folder / "tiny.yaml"),

@@ -69,10 +69,18 @@ async def one_routine(request: Request, entry: Entry) -> Any:
 
 
 async def plan(request: Request, entry: Entry) -> Any:
+    """The time line of a tuning; a tuning with bad values is answered 200 with its ``errors``
+    (like a draft: the page asked a question and this is the answer; a 4xx would be a line in the
+    browser's console each time a coach types a half-written value)."""
     from .routines import plan_json
 
     tuning = tuning_of(await json_body(request))
-    return await run_in_threadpool(plan_json, studio_of(request), entry, tuning)
+    try:
+        return await run_in_threadpool(plan_json, studio_of(request), entry, tuning)
+    except Invalid as exc:
+        return errors(200, *exc.errors)
+    except InputError as exc:
+        return errors(200, error_json(exc))
 
 
 async def build(request: Request, entry: Entry) -> Any:

@@ -157,6 +157,9 @@ export function showDraft(main, go) {
     submitted = true;
     asked += 1;  // an answer to an earlier check must not replace these messages
     try {
+      // Checked first (answered 200 with its errors), so a form with a mistake is not sent to be refused.
+      const checked = await post("/api/draft", { routine: routineForm(state) });
+      if (checked.errors && checked.errors.length) throw { errors: checked.errors };
       const answer = await post("/api/routines", { routine: routineForm(state) });
       go(`#/routine/${encodeURIComponent(answer.id)}`);
     } catch (error) {

@@ -67,6 +67,11 @@ export async function showRoutine(main, id, go) {
     try {
       const answer = await post(`${routinePath(id)}/plan`, { set });
       if (mine !== asked) return;
+      if (answer.errors) {  // a bad value: its message beside its control, the last good time line stays
+        valid = false;
+        onError(answer);
+        return;
+      }
       valid = true;
       clearErrors(form);
       general.replaceChildren();
