@@ -109,9 +109,12 @@ class Cut(NamedTuple):
     """The cut itself: where the part before it stops, and the silent frames after that part."""
 
 
-def plan(timeline: Timeline, parts: int, splice: bool = True) -> list[Part]:
+def plan(timeline: Timeline, parts: int, splice: bool = True, *, islands: bool = False) -> list[Part]:
     """The parts to encode, at most ``parts``, and the silences to write as silent frames
-    (``splice``)."""
+    (``splice``). With ``islands``, every silence that can hold a cut is one, however many parts
+    that makes: each part is then one stretch of words (an "island") with the guards around it,
+    whose samples depend only on its words and where they fall in their frames, never on the
+    parts before it; so an encoded part can be kept and used again (``partcache``)."""
     gaps: list[Gap | None] = []
     cuts: list[Cut] = []
     removed = 0
@@ -125,7 +128,8 @@ def plan(timeline: Timeline, parts: int, splice: bool = True) -> list[Part]:
         gap = Gap(first, frames) if splice and frames >= MIN_SILENT_FRAMES else None
         gaps.append(gap)
         removed += gap.frames * MP3_FRAME if gap else 0
-    for cut in _balanced(cuts, timeline.total - removed, parts, int(MIN_PART_S * timeline.rate)):
+    chosen = cuts if islands else _balanced(cuts, timeline.total - removed, parts, int(MIN_PART_S * timeline.rate))
+    for cut in chosen:
         gaps[cut.silence] = cut.gap
     return _split(timeline.total, [gap for gap in gaps if gap is not None])
 
