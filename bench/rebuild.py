@@ -116,10 +116,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
-    from synthetic import write_routine
-
     import audioroutine
     from audioroutine.options import BuildOptions
+    from synthetic import write_routine
 
     root = Path(tempfile.mkdtemp(prefix="audioroutine-rebuild-"))
     cache, out, routine = root / "cache", root / "out", root / "routine.yaml"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -94,19 +94,56 @@ def mix_blocks(
     return mixer(timeline, clips, chimes, gain_db, block)(start, timeline.total if stop is None else stop)
 
 
-def mixer(timeline: Timeline, clips: Mapping[str, np.ndarray], chimes: Mapping[str, np.ndarray],
-          gain_db: float = 0.0, block: int = BLOCK) -> Callable[[int, int], Iterator[np.ndarray]]:
+class Mixer:
     """``mix(start, stop)``: ``mix_blocks`` of any stretch of the routine, the cues sorted once and
     found by their start (a routine encoded in many small parts mixes each for what it holds)."""
-    events = timeline.sounding()
-    starts = [event.start for event in events]
-    longest = max((event.length for event in events), default=0)
 
-    def mix(start: int, stop: int) -> Iterator[np.ndarray]:
-        first = bisect.bisect_left(starts, start - longest)
-        return _blocks(events, first, clips, chimes, gain_db, block, start, stop)
+    def __init__(self, timeline: Timeline, clips: Mapping[str, np.ndarray], chimes: Mapping[str, np.ndarray],
+                 gain_db: float = 0.0, block: int = BLOCK) -> None:
+        self.events = timeline.sounding()
+        self.starts = [event.start for event in self.events]
+        self.longest = max((event.length for event in self.events), default=0)
+        self.clips, self.chimes, self.gain_db, self.block = clips, chimes, gain_db, block
+        self._digests: dict[tuple[str | None, str | None], bytes] = {}
 
-    return mix
+    def __call__(self, start: int, stop: int) -> Iterator[np.ndarray]:
+        first = bisect.bisect_left(self.starts, start - self.longest)
+        return _blocks(self.events, first, self.clips, self.chimes, self.gain_db, self.block, start, stop)
+
+    def fingerprint(self, spans: Sequence[tuple[int, int]]) -> str:
+        """A digest of everything the samples of ``spans`` (mixed one after another) depend on,
+        wherever they are in the routine: the gain, and each cue sounding in them, where it
+        sounds from the first span's start, its length and a digest of its samples. Equal
+        digests, equal samples; nothing is mixed."""
+        import hashlib
+
+        origin = spans[0][0] if spans else 0
+        digest = hashlib.blake2b(repr((self.gain_db, self.block, SAMPLE_RATE)).encode(), digest_size=20)
+        for start, stop in spans:
+            digest.update(repr((start - origin, stop - origin)).encode())
+            for index in range(bisect.bisect_left(self.starts, start - self.longest),
+                               bisect.bisect_left(self.starts, stop)):
+                event = self.events[index]
+                if event.end > start:
+                    digest.update(repr((event.start - origin, event.length)).encode())
+                    digest.update(self._digest(event))
+        return digest.hexdigest()
+
+    def _digest(self, event: Event) -> bytes:
+        import hashlib
+
+        which = (event.text, event.chime)
+        if which not in self._digests:
+            audio = self.clips[event.text] if event.text is not None else self.chimes[event.chime]
+            self._digests[which] = hashlib.blake2b(memoryview(np.ascontiguousarray(audio)).cast("B"),
+                                                   digest_size=20).digest()
+        return self._digests[which]
+
+
+def mixer(timeline: Timeline, clips: Mapping[str, np.ndarray], chimes: Mapping[str, np.ndarray],
+          gain_db: float = 0.0, block: int = BLOCK) -> Mixer:
+    """The routine's ``Mixer``."""
+    return Mixer(timeline, clips, chimes, gain_db, block)
 
 
 def _blocks(events: Sequence[Event], index: int, clips: Mapping[str, np.ndarray], chimes: Mapping[str, np.ndarray],

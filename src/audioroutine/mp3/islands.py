@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 BATCH_INPUTS = 200
 """Parts one ffmpeg is given at most (each holds two files open)."""
+KNOWN: dict[tuple[str, str], str] = {}
+"""The samples' hash of each part mixed in this process, by what its samples depend on: a process
+that builds again (the studio) mixes only the parts that changed."""
+KNOWN_MAX = 100_000
 
 
 @dataclass
@@ -76,13 +80,12 @@ def encode_islands(timeline: Timeline, mix: Mixer, out: Path, tmp: Path, kept: P
     keys: list[str] = []
     try:
         for index, part in enumerate(layout):
-            with stage("mix a part"):
-                pcm = b"".join(block.tobytes() for start, stop in part.pieces() for block in mix(start, stop))
+            key, pcm = _key(part, mix, kept, identity)
             with stage("look up an encoded part"):
-                keys.append(kept.key(identity, pcm))
-                found.append(kept.get(keys[-1], part, rate))
+                keys.append(key)
+                found.append(kept.get(key, part, rate))
             if found[-1] is None:
-                (tmp / f"part{index}.pcm").write_bytes(pcm)
+                (tmp / f"part{index}.pcm").write_bytes(pcm if pcm is not None else _mixed(part, mix))
                 batches.add(index, part.samples)
         batches.start()
         with stage("wait for the encoders"):
@@ -102,6 +105,28 @@ def encode_islands(timeline: Timeline, mix: Mixer, out: Path, tmp: Path, kept: P
               encoding.parts, encoding.encoded_parts, reused,
               sum(part.samples for part, e in zip(layout, found, strict=True) if e is None), timeline.total)
     return encoding
+
+
+def _mixed(part: Part, mix: Mixer) -> bytes:
+    with stage("mix a part"):
+        return b"".join(block.tobytes() for start, stop in part.pieces() for block in mix(start, stop))
+
+
+def _key(part: Part, mix: Mixer, kept: PartCache, identity: str) -> tuple[str, bytes | None]:
+    """The part's name in ``kept`` (the hash of its samples), and its samples when they were mixed
+    to find it. A mixer that can tell what a part's samples depend on (``mix.Mixer.fingerprint``)
+    spares mixing a part this process has mixed before (``KNOWN``)."""
+    fingerprint = getattr(mix, "fingerprint", None)
+    seen = (identity, fingerprint(part.pieces())) if fingerprint is not None else None
+    if seen is not None and seen in KNOWN:
+        return KNOWN[seen], None
+    pcm = _mixed(part, mix)
+    key = kept.key(identity, pcm)
+    if seen is not None:
+        if len(KNOWN) >= KNOWN_MAX:
+            KNOWN.clear()
+        KNOWN[seen] = key
+    return key, pcm
 
 
 def _new(part: Part, path: Path, key: str, kept: PartCache, rate: int) -> Encoded:

@@ -44,6 +44,39 @@ STALE_DAYS = 30
 """``cache prune`` drops the encoded parts not used for this long."""
 
 
+TOUCH_S = 3600.0
+"""A part used is touched when it was last touched longer ago than this."""
+READ_MAX_BYTES = 64 << 20
+
+
+class _Read:
+    """The parts this process read and checked, by path, with the file's inode, size and time then:
+    read again only when the file changed (a process that builds again: the studio)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[Path, tuple[tuple[int, int, int], Encoded]] = {}
+        self.bytes = 0
+
+    def get(self, path: Path, stat: os.stat_result) -> Encoded | None:
+        seen = self.parts.get(path)
+        return seen[1] if seen is not None and seen[0] == _signature(stat) else None
+
+    def remember(self, path: Path, stat: os.stat_result, encoded: Encoded) -> None:
+        if path not in self.parts:
+            if self.bytes + len(encoded.data) > READ_MAX_BYTES:
+                self.parts.clear()
+                self.bytes = 0
+            self.bytes += len(encoded.data)
+        self.parts[path] = (_signature(stat), encoded)
+
+
+READ = _Read()
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 @dataclass(frozen=True)
 class PartsInfo:
     path: Path
@@ -93,19 +126,34 @@ class PartCache:
 
         path = self._path(key)
         try:
-            data = path.read_bytes()
+            stat = path.stat()
+            encoded = READ.get(path, stat)
+            if encoded is None:
+                encoded = self._check(path, rate, path.read_bytes())
+                if encoded is None:
+                    return None
+            check_holds(part, encoded)
         except OSError:
             return None
+        except CannotSplice as exc:
+            log.info("encoded part %s does not hold its part (%s): encoding it again", path.name, exc)
+            return None
+        if stat.st_mtime < time.time() - TOUCH_S:
+            with suppress(OSError):
+                os.utime(path)  # used now: ``prune`` keeps it
+                stat = path.stat()
+        READ.remember(path, stat, encoded)
+        return encoded
+
+    def _check(self, path: Path, rate: int, data: bytes) -> Encoded | None:
+        """The part in ``data``, or ``None`` when it is damaged (then dropped)."""
         try:
             encoded = read_encoded(path, rate, data)
             check_music_crc(encoded)
-            check_holds(part, encoded)
         except CannotSplice as exc:
             log.info("encoded part %s is damaged (%s): encoding it again", path.name, exc)
             self._drop(path, data)
             return None
-        with suppress(OSError):
-            os.utime(path)  # used now: ``prune`` keeps it
         return encoded
 
     def _drop(self, path: Path, damaged: bytes) -> None:
