@@ -183,7 +183,7 @@ class PartCache:
                     os.replace(tmp, path)
         except OSError as exc:
             self._unwritable = clipfiles.describe(exc, self.root)
-            log.warning("encoded parts are not kept in %s (%s): the next build encodes them again", self.root,
+            log.info("encoded parts are not kept in %s (%s): the next build encodes them again", self.root,
                         self._unwritable)
 
     # ------------------------------------------------------------------------ looking after it
