@@ -118,7 +118,7 @@ class Mixer:
         import hashlib
 
         origin = spans[0][0] if spans else 0
-        digest = hashlib.blake2b(repr((self.gain_db, self.block, SAMPLE_RATE)).encode(), digest_size=20)
+        digest = hashlib.sha256(repr((self.gain_db, self.block, SAMPLE_RATE)).encode())
         for start, stop in spans:
             digest.update(repr((start - origin, stop - origin)).encode())
             for index in range(bisect.bisect_left(self.starts, start - self.longest),
@@ -135,8 +135,7 @@ class Mixer:
         which = (event.text, event.chime)
         if which not in self._digests:
             audio = self.clips[event.text] if event.text is not None else self.chimes[event.chime]
-            self._digests[which] = hashlib.blake2b(memoryview(np.ascontiguousarray(audio)).cast("B"),
-                                                   digest_size=20).digest()
+            self._digests[which] = hashlib.sha256(memoryview(np.ascontiguousarray(audio)).cast("B")).digest()
         return self._digests[which]
 
 
@@ -151,7 +150,7 @@ def _blocks(events: Sequence[Event], index: int, clips: Mapping[str, np.ndarray]
     """``mix_blocks`` from the sorted sounding ``events``, the first that may sound at ``start`` at ``index``."""
     segment = pydub().AudioSegment
     factor = np.float32(10 ** (gain_db / 20))
-    silent = np.zeros(block, dtype="<i2")
+    silent = np.zeros(min(block, max(0, stop - start)), dtype="<i2")
     active: list[tuple[int, np.ndarray]] = []
     overlaid = 0
     for a in range(start, stop, block):

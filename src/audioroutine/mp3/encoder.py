@@ -148,6 +148,11 @@ def encoder_command(pcm: Path, out: Path, rate: int = SAMPLE_RATE, bitrate: str 
     ]
 
 
+BATCH_THREADS = ["-threads", "1", "-filter_threads", "1"]
+"""No thread pools in an ffmpeg of many parts (each part's encoder already has its own thread):
+about a tenth faster on 2 cores; the bytes are the same."""
+
+
 def batch_command(pairs: Sequence[tuple[Path, Path]], rate: int = SAMPLE_RATE,
                   bitrate: str = MP3_BITRATE) -> list[str]:
     """One ffmpeg for many parts: each (PCM file, MP3 file) pair encoded by an encoder of its own,
@@ -155,6 +160,7 @@ def batch_command(pairs: Sequence[tuple[Path, Path]], rate: int = SAMPLE_RATE,
     first = encoder_command(Path("in.pcm"), Path("out.mp3"), rate, bitrate)
     at = first.index("-i")
     head, reading, writing = first[: at - 6], first[at - 6 : at], first[at + 2 : -1]
+    head += BATCH_THREADS
     command = head + [arg for pcm, _ in pairs for arg in (*reading, "-i", str(pcm))]
     for index, (_, mp3) in enumerate(pairs):
         command += ["-map", str(index), *writing, str(mp3)]

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+BATCHES_PER_CORE = 2
+"""A cold build's parts go to this many ffmpegs per core, each started as soon as its parts are
+mixed: the first ones encode while the rest are mixed."""
 BATCH_INPUTS = 200
 """Parts one ffmpeg is given at most (each holds two files open)."""
 KNOWN: dict[tuple[str, str], str] = {}
@@ -75,7 +78,7 @@ def encode_islands(timeline: Timeline, mix: Mixer, out: Path, tmp: Path, kept: P
     layout = plan(timeline, 1, islands=True)
     identity = encoder_identity(rate, bitrate)
     total = sum(part.samples for part in layout)
-    batches = _Batches(tmp, rate, bitrate, -(-total // min(usable_cores(), MAX_PARTS)))
+    batches = _Batches(tmp, rate, bitrate, -(-total // (BATCHES_PER_CORE * min(usable_cores(), MAX_PARTS))))
     found: list[Encoded | None] = []
     keys: list[str] = []
     try:

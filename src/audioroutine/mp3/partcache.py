@@ -111,9 +111,10 @@ class PartCache:
         self.root = Path(root) / FOLDER
         self._unwritable: str | None = None
         self._swept = False
+        self._made: set[Path] = set()
 
     def key(self, identity: str, pcm: bytes | memoryview) -> str:
-        digest = hashlib.blake2b(identity.encode(), digest_size=20)
+        digest = hashlib.sha256(identity.encode())
         digest.update(pcm)
         return digest.hexdigest()
 
@@ -157,11 +158,11 @@ class PartCache:
         return encoded
 
     def _drop(self, path: Path, damaged: bytes) -> None:
-        """Remove a damaged part, unless it was written again meanwhile (under its folder's lock)."""
+        """Remove a damaged part, unless it was written again meanwhile (another build writing it
+        between this check and the removal costs that build's next one an encode, nothing more)."""
         try:
-            with clipfiles.folder_lock(path.parent):
-                if path.read_bytes() == damaged:
-                    path.unlink()
+            if path.read_bytes() == damaged:
+                path.unlink()
         except OSError as exc:
             log.info("the damaged encoded part %s cannot be removed (%s)", path.name, exc)
 
@@ -172,15 +173,16 @@ class PartCache:
             return
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(path.parent)
             if not self._swept:
                 self._swept = True
                 clipfiles.sweep(self.folders())
             with clipfiles.locked_tmp(path.parent, path.stem) as (handle, tmp):
                 handle.write(data)
                 handle.flush()
-                with clipfiles.folder_lock(path.parent):
-                    os.replace(tmp, path)
+                os.replace(tmp, path)  # the same bytes whoever writes them: no lock needed
         except OSError as exc:
             self._unwritable = clipfiles.describe(exc, self.root)
             log.info("encoded parts are not kept in %s (%s): the next build encodes them again", self.root,
