@@ -229,15 +229,14 @@ class PartCache:
             for folder in self.folders():
                 if not dry_run:
                     clipfiles.sweep([folder])
-                with clipfiles.folder_lock(folder):
-                    for path in folder.glob("*.mp3"):
-                        with suppress(FileNotFoundError):
-                            stat = path.lstat()
-                            if stat.st_mtime >= oldest:
-                                continue
-                            if not dry_run:
-                                path.unlink()
-                            parts, size = parts + 1, size + stat.st_size
+                for path in folder.glob("*.mp3"):
+                    with suppress(FileNotFoundError):
+                        stat = path.lstat()
+                        if stat.st_mtime >= oldest:
+                            continue
+                        if not dry_run:
+                            path.unlink()
+                        parts, size = parts + 1, size + stat.st_size
         except OSError as exc:
             raise CacheError(f"cannot prune the encoded parts in {self.root}: "
                              f"{clipfiles.describe(exc, self.root)}") from exc
