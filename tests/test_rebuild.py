@@ -5,9 +5,11 @@ nothing makes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +72,7 @@ def test_a_changed_hold_encodes_only_its_words_and_makes_the_mp3_a_build_from_no
     options = BuildOptions(engine="offline", out=tmp_path / "out", cache_dir=cache)
 
     first = build([str(routine)], options)[0]
-    assert first.encoding.reused == 0 and first.encoding.parts > 5
+    assert first.encoding.encoded_parts == len(_parts(cache)) > 5  # each part once (one said twice: once)
     again = build([str(routine)], BuildOptions(engine="offline", out=tmp_path / "out", cache_dir=cache,
                                                force=True))[0]
     assert again.encoding.reused == again.encoding.parts  # nothing changed: nothing encoded
@@ -87,7 +89,7 @@ def test_a_changed_hold_encodes_only_its_words_and_makes_the_mp3_a_build_from_no
     # the same routine built from an empty encoded-part cache: the same bytes, every part encoded
     fresh = build([str(routine)], BuildOptions(engine="offline", out=tmp_path / "fresh",
                                                cache_dir=_clips_only(cache, tmp_path / "fresh-cache")))[0]
-    assert fresh.encoding.reused == 0 and fresh.encoding.parts == rebuilt.encoding.parts
+    assert fresh.encoding.encoded_parts == len(_parts(tmp_path / "fresh-cache")) > rebuilt.encoding.encoded_parts
     assert fresh.mp3.read_bytes() == rebuilt.mp3.read_bytes()
 
 
@@ -160,3 +162,39 @@ def test_two_builds_racing_on_one_encoded_part_cache_both_succeed(write_routine,
     again = build([str(routine)], BuildOptions(engine="offline", out=tmp_path / "out2", cache_dir=cache,
                                                force=True))[0]
     assert again.encoding.encoded_parts == 0
+
+
+def test_cache_commands_report_prune_and_clear_the_encoded_parts(tmp_path, private_cache, monkeypatch):
+    from typer.testing import CliRunner
+
+    from audioroutine.cli import app
+
+    runner = CliRunner()
+    routines = tmp_path / "work" / "routines"
+    routines.mkdir(parents=True)
+    routine = routines / "rebuild-prune.yaml"
+    routine.write_text(ROUTINE.format(tag="four", hold="4s"), encoding="utf-8")
+    cache = private_cache(routine)
+    monkeypatch.chdir(tmp_path / "work")
+    built = build([str(routine)], BuildOptions(engine="offline", out=tmp_path / "out", cache_dir=cache))[0]
+    parts = sorted(_parts(cache))
+    assert len(parts) == built.encoding.encoded_parts
+    info = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)])
+    assert info.exit_code == 0 and f"{len(parts)} encoded parts kept for quick rebuilds" in info.stdout
+    old = parts[: len(parts) // 2]
+    for path in old:  # last used 40 days ago
+        os.utime(path, (time.time() - 40 * 86400,) * 2)
+
+    dry = runner.invoke(app, ["cache", "prune", "--dry-run", "--cache-dir", str(cache)])
+    assert dry.exit_code == 0, dry.output
+    assert f"would remove {len(old)} encoded part" in dry.stdout and all(p.exists() for p in parts)
+    pruned = runner.invoke(app, ["cache", "prune", "--yes", "--cache-dir", str(cache)])
+    assert pruned.exit_code == 0, pruned.output
+    assert f"removed {len(old)} encoded part" in pruned.stdout
+    assert sorted(_parts(cache)) == parts[len(old):]
+    again = build([str(routine)], BuildOptions(engine="offline", out=tmp_path / "out", cache_dir=cache, force=True))[0]
+    assert again.encoding.encoded_parts == len(old) and again.synthesized == 0
+    assert again.mp3.read_bytes() == built.mp3.read_bytes()
+    cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(cache)])
+    assert cleared.exit_code == 0 and f"{len(parts)} encoded parts" in cleared.stdout
+    assert not _parts(cache)

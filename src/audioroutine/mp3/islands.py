@@ -81,13 +81,15 @@ def encode_islands(timeline: Timeline, mix: Mixer, out: Path, tmp: Path, kept: P
     batches = _Batches(tmp, rate, bitrate, -(-total // (BATCHES_PER_CORE * min(usable_cores(), MAX_PARTS))))
     found: list[Encoded | None] = []
     keys: list[str] = []
+    encoding: dict[str, int] = {}  # the part being encoded for each key: a part said twice is encoded once
     try:
         for index, part in enumerate(layout):
             key, pcm = _key(part, mix, kept, identity)
             with stage("look up an encoded part"):
                 keys.append(key)
-                found.append(kept.get(key, part, rate))
-            if found[-1] is None:
+                found.append(None if key in encoding else kept.get(key, part, rate))
+            if found[-1] is None and key not in encoding:
+                encoding[key] = index
                 (tmp / f"part{index}.pcm").write_bytes(pcm if pcm is not None else _mixed(part, mix))
                 batches.add(index, part.samples)
         batches.start()
@@ -96,18 +98,20 @@ def encode_islands(timeline: Timeline, mix: Mixer, out: Path, tmp: Path, kept: P
                 finish(encoder, out)
     finally:
         stop_encoders(batches.encoders)
-    reused = sum(encoded is not None for encoded in found)
     with stage("keep the encoded parts"):
-        parts = [encoded or _new(layout[i], tmp / f"part{i}.mp3", keys[i], kept, rate)
-                 for i, encoded in enumerate(found)]
+        parts: list[Encoded] = []
+        for index, encoded in enumerate(found):
+            first = encoding.get(keys[index])
+            if encoded is None and first == index:
+                encoded = _new(layout[index], tmp / f"part{index}.mp3", keys[index], kept, rate)
+            parts.append(encoded or parts[first])
     with stage("splice the parts"):
         splice_parts(layout, parts, out)
-    encoding = Encoding(len(layout), total, sum(gap.frames for part in layout for gap in part.gaps)
-                        + sum(part.then for part in layout), reused)
-    log.debug("%s: %d parts, %d encoded, %d reused; %d of %d samples given to encoders", out.name,
-              encoding.parts, encoding.encoded_parts, reused,
-              sum(part.samples for part, e in zip(layout, found, strict=True) if e is None), timeline.total)
-    return encoding
+    done = Encoding(len(layout), total, sum(gap.frames for part in layout for gap in part.gaps)
+                    + sum(part.then for part in layout), len(layout) - len(encoding))
+    log.debug("%s: %d parts, %d encoded, %d reused; %d of %d samples given to encoders", out.name, done.parts,
+              done.encoded_parts, done.reused, sum(layout[i].samples for i in encoding.values()), timeline.total)
+    return done
 
 
 def _mixed(part: Part, mix: Mixer) -> bytes:
