@@ -53,7 +53,8 @@ class Encoding:
     silent_frames: int
     """Frames written as silence without being encoded."""
     reused: int = 0
-    """Parts taken as they were encoded by an earlier build (``partcache``), not encoded again."""
+    """Parts not encoded by this build: kept from an earlier one (``partcache``), or the same
+    samples as another part of this one."""
 
     @property
     def encoded_parts(self) -> int:
