@@ -200,3 +200,22 @@ def test_silences_are_where_nothing_sounds():
     timeline = Timeline(events, (), 2 * clip.size + 2 * GUARD)
     assert silent_spans(timeline) == [(clip.size, clip.size + GUARD), (2 * clip.size + GUARD, timeline.total)]
     assert plan(timeline, 2)[0].gaps == []
+
+
+def test_islands_kept_in_an_encoded_part_cache_are_reused_and_make_the_same_bytes(built, tmp_path):
+    from audioroutine.mix import Mixer
+    from audioroutine.mp3.partcache import PartCache
+
+    timeline, clips = routine()
+    _, pcm, _, decoded = built
+    chimes = {"start": chime("start"), "end": chime("end")}
+    first = encode_routine(timeline, Mixer(timeline, clips, chimes), tmp_path / "first.mp3", kept=PartCache(tmp_path))
+    assert first.encoded_parts == PartCache(tmp_path).info().parts and first.parts > 3
+    again = encode_routine(timeline, mixer(timeline, clips), tmp_path / "again.mp3", kept=PartCache(tmp_path))
+    assert again.reused == again.parts == first.parts
+    assert (tmp_path / "again.mp3").read_bytes() == (tmp_path / "first.mp3").read_bytes()
+    islands = decode(tmp_path / "first.mp3")
+    assert islands.size == timeline.total
+    for at in SPEECH_AT_S:
+        assert first_sound(islands, at - 0.5) == pytest.approx(first_sound(pcm, at - 0.5), abs=0.003)
+    assert snr_db(islands, pcm) == pytest.approx(snr_db(decoded["plain"], pcm), abs=0.2)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from audioroutine.constants import MP3_FRAME
 from audioroutine.mp3 import GUARD, JOIN, LEAD, MIN_SILENT_FRAMES, plan, silent_spans
 from audioroutine.mp3.frames import SPLICE_RATES
-from audioroutine.mp3.layout import MAX_PARTS, MIN_PART_S
+from audioroutine.mp3.layout import ISLAND_SILENCE_S, MAX_PARTS, MIN_PART_S
 from audioroutine.script import Where
 from audioroutine.timeline import Event, Timeline
 
@@ -141,3 +141,21 @@ def test_without_splicing_no_silence_is_taken_out_of_a_part(timeline, parts):
     assert all(part.gaps == [] for part in plan(timeline, parts, splice=False))
     [whole] = plan(timeline, 1, splice=False)
     assert (whole.start, whole.stop, whole.then, whole.samples) == (0, timeline.total, 0, timeline.total)
+
+
+@fast
+@given(timelines())
+def test_islands_tile_the_routine_and_each_part_starts_on_the_frame_grid(timeline):
+    layout = plan(timeline, 1, islands=True)
+    silent_frames = sum(gap.frames for part in layout for gap in part.gaps) + sum(part.then for part in layout)
+    assert sum(part.samples for part in layout) + silent_frames * MP3_FRAME + JOIN * len(cuts(layout)) == timeline.total
+    assert all(part.start % MP3_FRAME == 0 and part.samples % MP3_FRAME == 0 for part in layout)
+    taken_out = [(gap.start, gap.end) for part in layout for gap in part.gaps] + cuts(layout)
+    for event in (e for e in timeline.events if e.text is not None or e.chime):
+        assert all(event.end <= start or end <= event.start for start, end in taken_out)
+    # every silence that can hold a cut and parts two stretches of words is one
+    assert len(layout) >= len(plan(timeline, MAX_PARTS))
+    for lo, hi in silent_spans(timeline):
+        room = -(-(lo + GUARD) // MP3_FRAME) * MP3_FRAME + JOIN + GUARD <= hi
+        if room and (hi % MP3_FRAME == 0 or hi - lo >= ISLAND_SILENCE_S * timeline.rate) and hi < timeline.total:
+            assert any(lo <= stop and start <= hi for stop, start in cuts(layout)), (lo, hi)

@@ -9,7 +9,7 @@ import pytest
 from audioroutine.model import Routine
 from audioroutine.script import render_script
 from audioroutine.templates import CueTemplates
-from audioroutine.timeline import SAMPLE_RATE, build_timeline
+from audioroutine.timeline import MP3_FRAME, SAMPLE_RATE, build_timeline
 
 SR = SAMPLE_RATE
 SPEECH = SR  # every top-level spoken cue lasts one second
@@ -128,7 +128,10 @@ def test_speech_cues_are_separated_by_the_pause_and_never_overlap():
     for a, b in zip(speech, speech[1:], strict=False):
         assert b.start >= a.end
     intro, first = speech[0], speech[1]
-    assert first.start - intro.end == SR // 2
+    # the pause, lengthened by less than a frame so the next cue starts on the MP3 frame grid
+    assert SR // 2 <= first.start - intro.end < SR // 2 + MP3_FRAME
+    assert all(b.start % MP3_FRAME == 0 for a, b in zip(speech, speech[1:], strict=False)
+               if SR // 2 <= b.start - a.end < SR // 2 + MP3_FRAME)
 
 
 def test_total_is_the_end_of_the_last_cue_and_chapters_cover_each_exercise():

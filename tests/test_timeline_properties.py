@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 from audioroutine.model import Routine
 from audioroutine.script import Script, Silence, Speech, render_script
 from audioroutine.templates import CueTemplates
-from audioroutine.timeline import MP3_FRAME, SAMPLE_RATE, Event, Timeline, build_timeline, pause_before
+from audioroutine.timeline import (
+    MP3_FRAME,
+    SAMPLE_RATE,
+    SNAP_PAUSE,
+    Event,
+    Timeline,
+    build_timeline,
+    pause_before,
+)
 
 SR = SAMPLE_RATE
 SOUNDING = ("speech", "chime")
@@ -176,8 +184,10 @@ def test_segments_follow_each_other_in_order_never_overlapping(case):
         assert first.kind == a.kind and second.kind == b.kind
         if first.kind not in SOUNDING:
             gap = 0
-        elif second.kind in SOUNDING:
-            gap = pause
+        elif second.kind in SOUNDING:  # snapped to the frame grid when long enough to cut the encode there
+            gap = pause + (-(first.end + pause) % MP3_FRAME if pause >= SNAP_PAUSE else 0)
+            assert pause <= gap < pause + MP3_FRAME
+            assert pause < SNAP_PAUSE or second.start % MP3_FRAME == 0
         else:  # the pause comes before the stretch's first cue, however early in it that is
             gap = max([0, *(pause - (e.start - second.start) for e in inside)])
         assert second.start == first.end + gap, (first, second)
@@ -281,13 +291,21 @@ def test_a_longer_hold_moves_every_later_cue_by_exactly_its_extra_samples(case, 
     pause = round(routine.settings.pause * SR)
     lead = {old: pause_before(longer, pause) - pause_before(segment, pause)
             for (segment, old, _), (longer, _, _) in zip(before, after, strict=True) if old in changed}
+    # A pause before a cue ends on the MP3 frame grid (when long enough): past the changed holds, a
+    # cue after such a pause moves by whole frames, and so does everything after it.
+    last_end, grid, previous = max(hold.end for hold in changed), False, None
     for (segment, old, old_inside), (_, new, new_inside) in zip(before, after, strict=True):
         shift = delta * sum(1 for hold in changed if hold.end <= old.start)  # 0 before the first one
         shift += sum(lead.get(hold, 0) for hold in changed if hold.start <= old.start)
-        assert new.start == old.start + shift, (old, new)
+        snapped = pause >= SNAP_PAUSE and previous in SOUNDING and old.kind in SOUNDING
+        grid = grid or (snapped and old.start >= last_end)
+        previous = old.kind
+        assert abs(new.start - old.start - shift) < MP3_FRAME * (1 + len(changed)), (old, new)
+        assert not grid or (new.start - old.start) % MP3_FRAME == 0, (old, new)
         if old in changed:
             assert isinstance(segment, Silence) and new.length == old.length + delta
             continue  # what is said inside the longer hold is placed for its new length
         assert new.length == old.length
-        assert [(e.start + shift, e.length, e.text) for e in old_inside] == [
+        moved = new.start - old.start  # what is said inside a stretch moves with it
+        assert [(e.start + moved, e.length, e.text) for e in old_inside] == [
             (e.start, e.length, e.text) for e in new_inside]

@@ -31,7 +31,7 @@ def test_a_build_reports_its_stages_with_their_times(clip_cache, tmp_path):
         timing.setLevel(old)
     stages = {r.stage: r for r in collect.records}
     for name in ("plan", "choose the voice", "check what is up to date", "write example-calf-care",
-                 "mix and encode", "mix a part", "wait for the encoders", "tags, cover and sidecars"):
+                 "mix and encode", "look up an encoded part", "wait for the encoders", "tags, cover and sidecars"):
         assert name in stages, name
     assert all(r.seconds >= 0 for r in collect.records)
     # nested stages are deeper and take no longer than the stage around them

@@ -23,7 +23,7 @@ from .cuesheet import CueSheet, CueSheetError, Loudness
 from .engines import Engine, EngineChoice, ServiceFailed, resolve_engine
 from .errors import OptionError, option
 from .labels import labels_for
-from .mp3 import encode_routine
+from .mp3 import Encoding, encode_routine
 from .mp3.header import Whole, read_whole
 from .options import BuildOptions
 from .outfiles import discard, empty_temporary, replace_all, tidy, writing
@@ -61,6 +61,8 @@ class BuildResult:
     cover: bytes | None = field(default=None, repr=False)
     """The cover art embedded in the MP3 (PNG), when this build wrote it; ``None`` when it was up to
     date (``tags.routine_cover(sheet)`` draws the same picture)."""
+    encoding: Encoding | None = None
+    """How the MP3 was encoded (parts encoded and reused), when this build wrote it."""
 
 
 def fingerprint(plan: Plan, engine: Engine, options: BuildOptions) -> str:
@@ -101,17 +103,18 @@ def write_routine(plan: Plan, engine: Engine, cache: ClipCache, options: BuildOp
         if current is not None:
             logger.info("%s: written meanwhile by another build, up to date", plan.slug)
             return current
-        return _write(plan, engine, mix, options, fp)
+        return _write(plan, engine, mix, options, fp, cache)
 
 
-def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str) -> BuildResult:
+def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str, cache: ClipCache) -> BuildResult:
     """Mix and encode one routine, then write its files (temporary files of this build's own,
     renamed together, the cue sheet last). Tags and sidecars are prepared while the encoder runs."""
     # The audio stages (numpy, pydub, mutagen, Pillow) load only when a routine is written.
     from .chimes import CHIMES, chime
     from .export import cue_sheet, prepare_extras
     from .loudness import TARGET_LUFS
-    from .mix import mix_blocks
+    from .mix import mixer
+    from .mp3.partcache import PartCache
 
     timeline = mix.timeline
     out = Path(options.out)
@@ -126,8 +129,8 @@ def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str)
         extras = helper.submit(prepare_extras, plan, sheet, options)
         chimes = {which: chime(which) for which in CHIMES}
         with stage("mix and encode"):
-            encode_routine(timeline, lambda start, stop: mix_blocks(timeline, mix.clips, chimes, mix.gain_db,
-                                                                     start=start, stop=stop), tmp_mp3)
+            encoding = encode_routine(timeline, mixer(timeline, mix.clips, chimes, mix.gain_db), tmp_mp3,
+                                      kept=PartCache(cache.root))
         with stage("wait for tags and sidecars"):
             done = extras.result()
         written = [(tmp_mp3, mp3), *done.write(tmp_mp3, out, plan.slug)]
@@ -140,7 +143,7 @@ def _write(plan: Plan, engine: Engine, mix: Mix, options: BuildOptions, fp: str)
         for tmp in (tmp_mp3, *(t for t, _ in written)):
             discard(tmp)
     return BuildResult(plan.slug, mp3, sheet_path, timeline.seconds, mp3.stat().st_size, False,
-                       engine.name, engine.voice, sheet, done.artist, cover=done.cover)
+                       engine.name, engine.voice, sheet, done.artist, cover=done.cover, encoding=encoding)
 
 
 def _up_to_date(plan: Plan, options: BuildOptions, fp: str) -> BuildResult | None:

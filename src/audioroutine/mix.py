@@ -8,8 +8,10 @@ with pydub (``AudioSegment.overlay``) where they sound, placed to the sample (se
 
 from __future__ import annotations
 
+import bisect
 import logging
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,7 +20,7 @@ from .constants import SAMPLE_RATE
 from .errors import AudioError
 from .ffmpeg import pydub
 from .loudness import CELL, TARGET_LUFS, program_loudness
-from .timeline import Timeline
+from .timeline import Event, Timeline
 
 if TYPE_CHECKING:
     from .clips import ClipStats
@@ -33,6 +35,8 @@ and the MP3 encoder adds up to about 1.5 dB on limited speech (the most seen at 
 one routine of a few hundred builds; usually under 0.3)."""
 ENCODER_LOSS_LU = 0.45
 """Loudness the MP3 encoder takes away (measured at 64 kbit/s), made up before encoding."""
+GAIN_STEP_DB = 0.1
+"""The routine's gain is a whole number of these steps (``routine_gain_db``)."""
 SPARE = SAMPLE_RATE // 50
 """20 ms: the most samples pydub's overlay needs past a piece's end (``_overlay_room``)."""
 
@@ -43,7 +47,13 @@ def routine_gain_db(timeline: Timeline, stats: Mapping[str, ClipStats],
 
     Computed from the clips' stored cells placed where the timeline puts them, so no audio is
     measured at build time; capped so no clip's true peak passes PROGRAM_PEAK_DBTP, nor the sum
-    of the peaks of cues that sound at once."""
+    of the peaks of cues that sound at once.
+
+    Rounded down to a step of GAIN_STEP_DB: one changed phrase ("Hold for forty-five seconds.")
+    moves the exact gain by a hair, which would change every sample of the routine and so every
+    encoded part (``mp3``); on the step, the gain stays put and only the parts whose words changed
+    are encoded again. Down, so the peak cap still holds; 0.1 dB is well inside the loudness's
+    tolerance (TARGET_LUFS +/- 1 LU) and under what a listener hears."""
     cells = np.zeros(timeline.total // CELL + 2, dtype=np.float64)
     peak = 0.0  # linear: where cues overlap, their peaks may add
     sounding: list[tuple[int, float]] = []  # (end, peak) of the cues still sounding
@@ -58,7 +68,8 @@ def routine_gain_db(timeline: Timeline, stats: Mapping[str, ClipStats],
     level = program_loudness(cells)
     if level == float("-inf"):
         return 0.0
-    return min(TARGET_LUFS + ENCODER_LOSS_LU - level, PROGRAM_PEAK_DBTP - 20 * np.log10(peak))
+    exact = min(TARGET_LUFS + ENCODER_LOSS_LU - level, PROGRAM_PEAK_DBTP - 20 * np.log10(peak))
+    return math.floor(round(exact / GAIN_STEP_DB, 6)) * GAIN_STEP_DB
 
 
 def mix_blocks(
@@ -80,19 +91,75 @@ def mix_blocks(
     then scaled; where they overlap, each is rounded on its own (a sum may be 1 apart) and clipped
     on its own (which the gain's peak cap keeps from happening).
     """
+    return mixer(timeline, clips, chimes, gain_db, block)(start, timeline.total if stop is None else stop)
+
+
+class Mixer:
+    """``mix(start, stop)``: ``mix_blocks`` of any stretch of the routine, the cues sorted once and
+    found by their start (a routine encoded in many small parts mixes each for what it holds)."""
+
+    def __init__(self, timeline: Timeline, clips: Mapping[str, np.ndarray], chimes: Mapping[str, np.ndarray],
+                 gain_db: float = 0.0, block: int = BLOCK) -> None:
+        self.events = timeline.sounding()
+        self.starts = [event.start for event in self.events]
+        self.longest = max((event.length for event in self.events), default=0)
+        self.clips, self.chimes, self.gain_db, self.block = clips, chimes, gain_db, block
+        self._digests: dict[tuple[str | None, str | None], bytes] = {}
+
+    def __call__(self, start: int, stop: int) -> Iterator[np.ndarray]:
+        first = bisect.bisect_left(self.starts, start - self.longest)
+        return _blocks(self.events, first, self.clips, self.chimes, self.gain_db, self.block, start, stop)
+
+    def fingerprint(self, spans: Sequence[tuple[int, int]]) -> str:
+        """A digest of everything the samples of ``spans`` (mixed one after another) depend on,
+        wherever they are in the routine: the gain, and each cue sounding in them, where it
+        sounds from the first span's start, its length and a digest of its samples. Equal
+        digests, equal samples; nothing is mixed."""
+        import hashlib
+
+        origin = spans[0][0] if spans else 0
+        digest = hashlib.sha256(repr((self.gain_db, self.block, SAMPLE_RATE)).encode())
+        for start, stop in spans:
+            digest.update(repr((start - origin, stop - origin)).encode())
+            for index in range(bisect.bisect_left(self.starts, start - self.longest),
+                               bisect.bisect_left(self.starts, stop)):
+                event = self.events[index]
+                if event.end > start:
+                    digest.update(repr((event.start - origin, event.length)).encode())
+                    digest.update(self._digest(event))
+        return digest.hexdigest()
+
+    def _digest(self, event: Event) -> bytes:
+        import hashlib
+
+        which = (event.text, event.chime)
+        if which not in self._digests:
+            audio = self.clips[event.text] if event.text is not None else self.chimes[event.chime]
+            self._digests[which] = hashlib.sha256(memoryview(np.ascontiguousarray(audio)).cast("B")).digest()
+        return self._digests[which]
+
+
+def mixer(timeline: Timeline, clips: Mapping[str, np.ndarray], chimes: Mapping[str, np.ndarray],
+          gain_db: float = 0.0, block: int = BLOCK) -> Mixer:
+    """The routine's ``Mixer``."""
+    return Mixer(timeline, clips, chimes, gain_db, block)
+
+
+def _blocks(events: Sequence[Event], index: int, clips: Mapping[str, np.ndarray], chimes: Mapping[str, np.ndarray],
+            gain_db: float, block: int, start: int, stop: int) -> Iterator[np.ndarray]:
+    """``mix_blocks`` from the sorted sounding ``events``, the first that may sound at ``start`` at ``index``."""
     segment = pydub().AudioSegment
     factor = np.float32(10 ** (gain_db / 20))
-    silent = np.zeros(block, dtype="<i2")
-    events = timeline.sounding()
+    silent = np.zeros(min(block, max(0, stop - start)), dtype="<i2")
     active: list[tuple[int, np.ndarray]] = []
-    index = overlaid = 0
-    stop = timeline.total if stop is None else stop
+    overlaid = 0
     for a in range(start, stop, block):
         b = min(a + block, stop)
         while index < len(events) and events[index].start < b:
             event = events[index]
             audio = clips[event.text] if event.text is not None else chimes[event.chime]
-            active.append((event.start, audio[: event.length]))
+            if event.end > a:
+                active.append((event.start, audio[: event.length]))
             index += 1
         if not active:
             yield silent[: b - a]

@@ -9,6 +9,11 @@ from .constants import MP3_FRAME, SAMPLE_RATE
 from .room import NoRoom, Problem, stretch_problems
 from .script import Chime, Script, Segment, Silence, Speech, Where
 
+SNAP_PAUSE = 10 * MP3_FRAME
+"""The shortest pause between two stretches of words that is snapped to the MP3 frame grid: what the
+encoder needs to cut the routine there (``mp3.layout``: a guard of silence on each side, and the
+join between two encoded parts; 0.26 s at 22050 Hz)."""
+
 
 @dataclass(frozen=True)
 class Event:
@@ -73,6 +78,13 @@ def build_timeline(
     ends, and the cue that ends a stretch starts exactly when its time is up. Overlays are placed
     inside their silence and never move it.
 
+    One refinement, for the encoder: a pause between a spoken cue (or chime) and the next spoken
+    cue (or chime), when it is at least ``SNAP_PAUSE``, is lengthened by up to one MP3 frame less a
+    sample (575 samples, 26 ms at 22050 Hz) so that the next cue starts on the frame grid (a
+    multiple of ``MP3_FRAME``). The stretch of words it begins is then encoded the same wherever it
+    falls, and a changed hold moves the words after it by whole frames only: their encoded frames
+    are reused (``mp3``). Holds, rests and their overlays are never moved.
+
     With ``check`` (the default), a cue spoken inside a stretch that runs into the next cue or
     past the stretch's end, at these lengths, is refused: ``room.NoRoom`` (exit 2), naming the
     exercise and the shortest length that works. ``at_least`` samples of routine (silence after
@@ -89,11 +101,11 @@ def build_timeline(
         if isinstance(segment, Speech):
             length = speech_length(segment.text)
             events.append(Event(segment.kind, cursor, length, segment.where, text=segment.text))
-            cursor += length + gap
+            cursor += length + _snapped(gap, cursor + length, following)
         elif isinstance(segment, Chime):
             length = chime_length(segment.which)
             events.append(Event("chime", cursor, length, segment.where, chime=segment.which))
-            cursor += length + gap
+            cursor += length + _snapped(gap, cursor + length, following)
         else:
             assert isinstance(segment, Silence)
             length = seconds_to_samples(segment.seconds, rate)
@@ -122,6 +134,14 @@ def pause_before(following: Segment | None, pause: int, rate: int = SAMPLE_RATE)
     if isinstance(following, Silence) and following.overlays:
         return max(0, pause - seconds_to_samples(min(o.offset for o in following.overlays), rate))
     return 0
+
+
+def _snapped(gap: int, at: int, following: Segment | None) -> int:
+    """The pause ``gap`` from sample ``at`` before ``following``, lengthened to end on the MP3 frame
+    grid when it is a pause before a cue or chime long enough to cut the encode there."""
+    if isinstance(following, Speech | Chime) and gap >= SNAP_PAUSE:
+        return gap + (-(at + gap)) % MP3_FRAME
+    return gap
 
 
 def _chapters(script: Script, events: list[Event]) -> tuple[Chapter, ...]:

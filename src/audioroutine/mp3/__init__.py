@@ -22,7 +22,14 @@ padding and CRCs of the whole, as ffmpeg writes them. If the encoder's frames ar
 expected (another encoder or version), the routine is encoded again in one piece, as it is:
 exact timing comes first.
 
+A build cuts the routine between its stretches of words (``layout.Cut.between_islands``), so
+each stretch (an "island") is a part of its own whose samples depend only on its words (the
+timeline starts them on the frame grid, ``timeline.SNAP_PAUSE``); parts are kept between builds,
+named by the hash of their samples (``partcache``), and a rebuild encodes only those not kept, many
+to an ffmpeg (``islands``): a changed hold costs the words next to it, not all the words.
+
 The modules, in the order a build uses them: ``layout`` (the plan: parts, gaps, cuts),
+``islands`` (a build's parts, reused or encoded), ``partcache`` (the encoded parts kept),
 ``encoder`` (mixing and running the encoders), ``splice`` (joining the parts), ``frames`` (the
 bitstream's bytes, named).
 """

@@ -150,12 +150,13 @@ class Encoded:
         return bytes(self.frames(index, index + 1))
 
 
-def read_encoded(path: Path, rate: int) -> Encoded:
-    """An encoded part, checked to be mono MPEG-2 layer III at ``rate`` without CRCs, with an Info
-    frame as ffmpeg writes it, and then whole frames to the end of the file."""
+def read_encoded(path: Path, rate: int, data: bytes | None = None) -> Encoded:
+    """An encoded part (the file at ``path``, or its bytes ``data``), checked to be mono MPEG-2
+    layer III at ``rate`` without CRCs, with an Info frame as ffmpeg writes it, and then whole
+    frames to the end of the file."""
     from mutagen.mp3 import HeaderNotFoundError, MPEGFrame, XingHeader, XingHeaderError
 
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     stream = io.BytesIO(data)
     try:
         frame = MPEGFrame(stream)
@@ -188,6 +189,14 @@ def _frame_offsets(data: bytes, at: int, count: int, rate: int, name: str) -> li
     if len(offsets) != count or at != len(data):
         raise CannotSplice(f"{name}: its frames do not add up")
     return [*offsets, at]
+
+
+def check_music_crc(encoded: Encoded) -> None:
+    """The audio frames are those the encoder wrote: their CRC-16 is the one in the LAME tag
+    (``MUSIC_CRC_AT``: ffmpeg computes it as it writes them); ``CannotSplice`` otherwise."""
+    stored = struct.unpack_from(">H", encoded.info, encoded.xing_at + MUSIC_CRC_AT)[0]
+    if crc16(encoded.frames(0, encoded.frame_count)) != stored:
+        raise CannotSplice(f"{encoded.name}: its frames' CRC is not the one its LAME tag says")
 
 
 class Stretch(NamedTuple):

@@ -34,6 +34,11 @@ MIN_PART_S = 10.0
 another encoder."""
 MAX_PARTS = 8
 """Encoders run at once, at most, however many cores there are."""
+ISLAND_SILENCE_S = 4.0
+"""A silence this long cuts the routine into islands, wherever the sound after it starts; a shorter
+one only when that sound starts on the frame grid. Words a few seconds apart that move together
+(a countdown and the cue after it, a set's rep counts) are one part: an encoder for each would
+cost more than encoding them again together (each encoder costs about 2 ms and two frames)."""
 
 
 class Span(NamedTuple):
@@ -107,11 +112,23 @@ class Cut(NamedTuple):
     """Which silent span it is in (its index in ``silent_spans``)."""
     gap: Gap
     """The cut itself: where the part before it stops, and the silent frames after that part."""
+    span: Span
+    """The silent span."""
+
+    def between_islands(self, rate: int) -> bool:
+        """Whether it parts two stretches of words that move apart independently: the sound
+        after it starts on the frame grid (where the timeline puts a cue after a pause), or the
+        silence is long (``ISLAND_SILENCE_S``: a hold, a rest, the time to a countdown)."""
+        return self.span.end % MP3_FRAME == 0 or self.span.end - self.span.start >= ISLAND_SILENCE_S * rate
 
 
-def plan(timeline: Timeline, parts: int, splice: bool = True) -> list[Part]:
+def plan(timeline: Timeline, parts: int, splice: bool = True, *, islands: bool = False) -> list[Part]:
     """The parts to encode, at most ``parts``, and the silences to write as silent frames
-    (``splice``)."""
+    (``splice``). With ``islands``, every silence that can hold a cut and parts two stretches of
+    words (``Cut.between_islands``) is one, however many parts that makes: each part is then one
+    stretch of words (an "island") with the guards around it, whose samples depend only on its
+    words and where they fall in their frames, never on the parts before it; so an encoded part
+    can be kept and used again (``partcache``)."""
     gaps: list[Gap | None] = []
     cuts: list[Cut] = []
     removed = 0
@@ -121,11 +138,15 @@ def plan(timeline: Timeline, parts: int, splice: bool = True) -> list[Part]:
         cut_at = -(-(lo + GUARD) // MP3_FRAME) * MP3_FRAME  # a part is whole frames
         if cut_at + JOIN + GUARD <= hi:
             cut = Gap(cut_at, (hi - GUARD - JOIN - cut_at) // MP3_FRAME, cut=True)
-            cuts.append(Cut(cut_at - removed, len(gaps), cut))
+            cuts.append(Cut(cut_at - removed, len(gaps), cut, Span(lo, hi)))
         gap = Gap(first, frames) if splice and frames >= MIN_SILENT_FRAMES else None
         gaps.append(gap)
         removed += gap.frames * MP3_FRAME if gap else 0
-    for cut in _balanced(cuts, timeline.total - removed, parts, int(MIN_PART_S * timeline.rate)):
+    if islands:
+        chosen = [cut for cut in cuts if cut.between_islands(timeline.rate)]
+    else:
+        chosen = _balanced(cuts, timeline.total - removed, parts, int(MIN_PART_S * timeline.rate))
+    for cut in chosen:
         gaps[cut.silence] = cut.gap
     return _split(timeline.total, [gap for gap in gaps if gap is not None])
 

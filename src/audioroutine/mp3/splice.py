@@ -18,7 +18,6 @@ from .frames import (
     Stretch,
     crc16,
     leans_on_reservoir,
-    read_encoded,
     seek_table,
     silent,
     whole_file_info,
@@ -40,12 +39,11 @@ class Chunk(NamedTuple):
     frames: int
 
 
-def splice_parts(planned: Sequence[Part], paths: Sequence[Path], out: Path, rate: int) -> None:
-    """Write ``out`` from the encoded ``paths`` of the ``planned`` parts, or raise ``CannotSplice``
-    when the encoder did not do what the plan counts on."""
-    parts = [read_encoded(path, rate) for path in paths]
+def splice_parts(planned: Sequence[Part], parts: Sequence[Encoded], out: Path) -> None:
+    """Write ``out`` from the ``parts`` encoded for the ``planned`` parts (``frames.read_encoded``),
+    or raise ``CannotSplice`` when the encoder did not do what the plan counts on."""
     for part, encoded in zip(planned, parts, strict=True):
-        _check_holds(part, encoded)
+        check_holds(part, encoded)
     for before, after in itertools.pairwise(parts):
         if before.padding + after.delay != layout.JOIN or leans_on_reservoir(after.frame(0)):
             raise CannotSplice(f"padding {before.padding} + delay {after.delay} != {layout.JOIN}, or a part leans on"
@@ -68,7 +66,7 @@ def splice_parts(planned: Sequence[Part], paths: Sequence[Path], out: Path, rate
               sum(part.frame_count for part in parts))
 
 
-def _check_holds(part: Part, encoded: Encoded) -> None:
+def check_holds(part: Part, encoded: Encoded) -> None:
     """The encoder delayed the part as the plan counts on (``layout.LEAD``, read when called), and
     its frames hold exactly the part's samples, that delay and its padding."""
     delay, frames = encoded.delay, encoded.frame_count
