@@ -132,7 +132,7 @@ def test_plan_a_change_moves_the_length_by_exactly_the_change(studio):
 
     assert rest(answer["timeline"]) - rest(before) == pytest.approx(5, abs=0.001)
     assert answer["timeline"]["seconds"] - before["seconds"] == pytest.approx(5, abs=0.5)  # its intro's words
-    assert answer["changes"] == ["rest 15s (--set)"]
+    assert answer["changes"] == ["rest 15s (tuned)"]
 
 
 def test_plan_a_bad_value_says_what_the_cli_says(studio):

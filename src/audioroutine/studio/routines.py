@@ -83,10 +83,10 @@ def planned(studio: Studio, entry: Entry, tuning: Mapping[str, Any]) -> tuple[An
 
 
 def plan_json(studio: Studio, entry: Entry, tuning: Mapping[str, Any]) -> dict[str, Any]:
-    from ..cli.params import flag
-
+    """The tuning's time line, and what it changed in a coach's words: ``rest 15s (tuned)``, not the
+    command line's ``(--set)`` (every change here was made on the page, or read from an overrides file)."""
     plan, timeline = planned(studio, entry, tuning)
-    return {"timeline": timeline_json(plan, timeline), "changes": plan.loaded.changes.lines(flag)}
+    return {"timeline": timeline_json(plan, timeline), "changes": plan.loaded.changes.lines(lambda _: "tuned")}
 
 
 def saved_tuning(studio: Studio, entry: Entry) -> dict[str, Any]:
