@@ -35,14 +35,14 @@ export async function post(url, body) {
   }));
 }
 
-/** Polls a job every 250 ms until it is done or failed; `onProgress(job)` sees each answer. */
+/** Polls a job every 100 ms until it is done or failed; `onProgress(job)` sees each answer. */
 export async function waitForJob(job, onProgress) {
   for (;;) {
     const state = await get(`/api/jobs/${encodeURIComponent(job)}`);
     onProgress(state);
     if (state.state === "done") return state;
     if (state.state === "failed") throw new ApiError(422, state.errors || [{ field: null, message: "The job failed." }]);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
