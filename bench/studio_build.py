@@ -5,7 +5,8 @@
 A synthetic routine (``bench/synthetic.py``) in a temporary routines folder, its phrases spoken once
 into a clip cache of its own (untimed, by ``bench/rebuild.py``'s builds); then a real studio
 (``python -m audioroutine studio FOLDER --no-browser --port 0``) driven over HTTP as the page drives
-it: one untimed Build of the routine as written, then ``--runs`` times a hold changed 30 s -> 45 s and back (each a real change of the tuned build), timed
+it: one untimed Build of the routine as written, then ``--runs`` times a hold changed 30 s -> 45 s
+and back (each a real change of the tuned build), timed
 from the POST of Build to the job's ``done`` (polled every 10 ms) and then to the MP3's first
 64 KB read back from ``/media`` (what the page's audio element asks first). The page polls every
 100 ms, so a coach sees it up to 0.1 s later than the first figure.

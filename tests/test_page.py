@@ -8,32 +8,16 @@ import functools
 import http.server
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
 from audiotools import sheet
+from browsertools import ARGS, CHROMIUM, NEEDS_CHROMIUM, PHONE
 from sharetools import PLAIN_SLUG, TRICKY_SLUG, one_line, write_routines
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-PHONE = {"width": 390, "height": 844}
 SLUGS = (TRICKY_SLUG, PLAIN_SLUG)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="no /usr/bin/chromium here (apt-get install chromium)"
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")

@@ -19,28 +19,16 @@ from pathlib import Path
 import pytest
 
 from audiotools import sheet
+from browsertools import ARGS as BROWSER_ARGS
+from browsertools import CHROMIUM, NEEDS_CHROMIUM, PHONE
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-]
-PHONE = {"width": 390, "height": 844}
+ARGS = [*BROWSER_ARGS, "--autoplay-policy=no-user-gesture-required"]
 DESKTOP = {"width": 1280, "height": 900}
 FRAME_S = 1152 / 22050  # one MP3 frame at the studio's rate
 ROUTINE = "example-calf-care"  # the tiny built-in routine
 TITLE = "Calf care in five minutes"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium here (apt-get install chromium)"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 class Studio:
