@@ -108,6 +108,7 @@ def test_list_and_open(studio):
     assert rows["example-calf-care"]["builtin"] and rows["example-calf-care"]["seconds"] > 60
     status, detail, _ = studio.get("/api/routines/tiny")
     assert status == 200
+    assert (detail["when"], detail["equipment"]) == (rows["tiny"]["when"], rows["tiny"]["equipment"])
     assert [e["id"] for e in detail["exercises"]] == ["wall-stretch", "heel-drops"]
     assert detail["exercises"][0]["dose"] == {"hold": "4s"} and detail["settings"]["rest"] == "2s"
     timeline = detail["timeline"]

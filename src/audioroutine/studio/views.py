@@ -79,6 +79,7 @@ def routine_detail(studio: Studio, entry: Entry) -> dict[str, Any]:
         overrides = studio.folder / overrides.name
     return {
         "id": entry.id, "title": routine.title, "lang": routine.settings.lang, "builtin": entry.builtin,
+        "when": routine.when, "equipment": routine.equipment,
         "file": shown(entry.path), "overrides_file": shown(overrides) if overrides.is_file() else None,
         "labels": {k: (v if isinstance(v, str) else v.get("other", ""))
                    for k, v in labels_for(routine.settings.lang).words.items()},
