@@ -118,7 +118,7 @@ def test_list_and_open(studio):
     assert studio.get("/api/routines/nope")[0] == 404
 
 
-def test_plan_a_change_moves_the_length_by_exactly_the_change(studio):
+def test_plan_a_change_moves_its_span_by_exactly_the_change(studio):
     status, before, _ = studio.post("/api/routines/tiny/plan", {"set": {"settings.rest": "10s"}})
     assert status == 200, before
     before = before["timeline"]
@@ -132,7 +132,9 @@ def test_plan_a_change_moves_the_length_by_exactly_the_change(studio):
         return sum(s["end"] - s["start"] for s in timeline["spans"] if s["kind"] == "rest")
 
     assert rest(answer["timeline"]) - rest(before) == pytest.approx(5, abs=0.001)
-    assert answer["timeline"]["seconds"] - before["seconds"] == pytest.approx(5, abs=0.5)  # its intro's words
+    # The total follows; not to the sample: the rest's cue and the intro say their lengths in words, and
+    # a phrase not yet spoken is laid out at a length estimated from its letters.
+    assert answer["timeline"]["seconds"] - before["seconds"] == pytest.approx(5, abs=1)
     assert answer["changes"] == ["rest 15s (tuned)"]
 
 

@@ -154,10 +154,11 @@ def test_tune_a_hold_build_play_and_seek(visit, studio, shots):
     hold = field(page, "wall-calf-stretch.hold")
     assert hold.input_value() == "30s"
 
-    hold.fill("45s")  # both sides: 30 s longer
-    page.wait_for_function(f"document.querySelector('.total .length').dataset.seconds > {before + 29}")
+    hold.fill("45s")  # both sides: 30 s more of holding; the cues that say the hold and the intro that
+    # says the length change their words too (estimated from their letters until they are spoken)
+    page.wait_for_function(f"document.querySelector('.total .length').dataset.seconds > {before + 25}")
     tuned = visit.length()
-    assert tuned == pytest.approx(before + 30, abs=1)
+    assert tuned == pytest.approx(before + 30, abs=2)
 
     hold.fill("forty")  # the file's own message beside the control; the last good time line stays
     page.wait_for_selector('[data-field="wall-calf-stretch.hold"][aria-invalid="true"]')
@@ -175,7 +176,10 @@ def test_tune_a_hold_build_play_and_seek(visit, studio, shots):
     cue_sheet = sheet(studio.out / f"{ROUTINE}-studio.json")
     duration = page.evaluate("document.querySelector('.heard audio').duration")
     assert abs(duration - cue_sheet["duration_s"]) <= FRAME_S
-    assert cue_sheet["duration_s"] == pytest.approx(tuned, abs=0.5)
+    # Built, every phrase has its real length: the time line is laid out again and matches the MP3
+    # (before, a phrase not yet spoken is estimated from its letters).
+    page.wait_for_function(f"Math.abs(document.querySelector('.total .length').dataset.seconds"
+                           f" - {cue_sheet['duration_s']}) < 0.01")
 
     audio.focus()
     page.keyboard.press("Space")  # the player's own control, by keyboard

@@ -46,7 +46,7 @@ export function playerFor(result, { lang, labels }) {
 }
 
 /** The build panel: a Build button, its progress, then the player. `getSet()` gives the tuning. */
-export function buildPanel(routine, getSet, { onError, isValid }) {
+export function buildPanel(routine, getSet, { onError, isValid, onBuilt }) {
   const button = h("button", { type: "button", class: "primary" }, "Build");
   const progress = h("progress", { max: "1", value: "0", "aria-label": "Phrases spoken" });
   const status = h("p", { class: "status", role: "status" });
@@ -79,6 +79,7 @@ export function buildPanel(routine, getSet, { onError, isValid }) {
       progress.value = 1;
       status.textContent = `Built: ${mmss(done.result.seconds)}.`;
       holder.replaceChildren(playerFor(done.result, { lang: routine.lang, labels: routine.labels }));
+      if (onBuilt) onBuilt(done.result);
     } catch (error) {
       const said = (error.errors || []).filter((e) => !e.field).map((e) => e.message).join(" ");
       status.textContent = `The build did not finish. ${said || "See the values marked above."}`;

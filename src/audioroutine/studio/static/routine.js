@@ -94,7 +94,9 @@ export async function showRoutine(main, id, go) {
     onError,
     onSavedAs: (newId) => go(`#/routine/${encodeURIComponent(newId)}`),
   });
-  const build = buildPanel(routine, () => set, { onError, isValid: () => valid });
+  // Once built, every phrase is spoken: the time line is laid out again with their real lengths
+  // (before, unspoken phrases are estimated from their letters), so it matches the MP3.
+  const build = buildPanel(routine, () => set, { onError, isValid: () => valid, onBuilt: () => plan() });
   player = build.querySelector(".player-holder");
 
   const section = h("section", { class: "routine-view", lang: routine.lang, "aria-labelledby": "routine-h" },
