@@ -170,6 +170,9 @@ def test_build_to_done_with_progress_and_exact_length(studio):
     assert tuned["state"] == "done" and tuned["result"]["audio"].startswith("/media/tiny-studio.mp3")
     assert (studio.out / "tiny.mp3").read_bytes() == mp3
     assert len(decode(studio.out / "tiny-studio.mp3")) == tuned["result"]["samples"]
+    # built, every phrase is spoken: the plan of that tuning is the MP3's length to the sample, not an estimate
+    status, planned, _ = studio.post("/api/routines/tiny/plan", {"set": {"wall-stretch.hold": "5s"}})
+    assert (planned["timeline"]["estimated"], planned["timeline"]["samples"]) == (False, tuned["result"]["samples"])
 
 
 def test_a_failed_build_says_why(studio):

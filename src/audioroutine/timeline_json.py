@@ -15,8 +15,9 @@ def _s(samples: int, rate: int) -> float:
     return round(samples / rate, 3)
 
 
-def timeline_json(plan: Plan, timeline: Timeline) -> dict[str, Any]:
-    """``{"seconds", "samples", "rate", "chapters", "cues", "spans"}`` (times in seconds)."""
+def timeline_json(plan: Plan, timeline: Timeline, *, estimated: bool = False) -> dict[str, Any]:
+    """``{"seconds", "samples", "rate", "estimated", "chapters", "cues", "spans"}`` (times in seconds;
+    ``estimated``: some phrase is not spoken yet, its length estimated from its letters)."""
     rate = timeline.rate
     cues, spans = [], []
     for event in sorted(timeline.events, key=lambda e: (e.start, e.text is not None)):
@@ -28,7 +29,7 @@ def timeline_json(plan: Plan, timeline: Timeline) -> dict[str, Any]:
             spans.append({"start": start, "end": end, "kind": event.kind, "exercise": event.where.exercise})
     chapters = [{"id": c.id, "title": c.title, "start": _s(c.start, rate), "end": _s(c.end, rate)}
                 for c in timeline.chapters]
-    return {"seconds": round(timeline.seconds, 3), "samples": timeline.total, "rate": rate,
+    return {"seconds": round(timeline.seconds, 3), "samples": timeline.total, "rate": rate, "estimated": estimated,
             "title": plan.title, "chapters": chapters, "cues": cues, "spans": spans}
 
 

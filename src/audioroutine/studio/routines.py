@@ -64,8 +64,9 @@ def options_for(studio: Studio, tuning: Mapping[str, Any], **more: Any) -> Build
     return dataclasses.replace(studio.options(), **changes)
 
 
-def planned(studio: Studio, entry: Entry, tuning: Mapping[str, Any]) -> tuple[Any, Any]:
-    """The plan and timeline of the routine with this tuning (``show``: cached lengths, no audio)."""
+def planned(studio: Studio, entry: Entry, tuning: Mapping[str, Any]) -> tuple[Any, Any, bool]:
+    """The plan and timeline of the routine with this tuning (``show``: cached lengths, no audio);
+    and whether some phrase's length in it is an estimate (not spoken yet)."""
     from ..show import show
 
     options = options_for(studio, tuning)
@@ -75,18 +76,19 @@ def planned(studio: Studio, entry: Entry, tuning: Mapping[str, Any]) -> tuple[An
         return show(str(entry.path), dataclasses.replace(options, overrides=overrides_of(some)))
 
     try:
-        plan, timeline, _cues, _voice = show(str(entry.path), options)
+        plan, timeline, cues, _voice = show(str(entry.path), options)
     except InputError:
         found = tuning_errors(sets, check)
         raise Invalid([error_json(exc, key) for key, exc in found.items()]) from None
-    return plan, timeline
+    return plan, timeline, any(cue.estimated for cue in cues)
 
 
 def plan_json(studio: Studio, entry: Entry, tuning: Mapping[str, Any]) -> dict[str, Any]:
     """The tuning's time line, and what it changed in a coach's words: ``rest 15s (tuned)``, not the
     command line's ``(--set)`` (every change here was made on the page, or read from an overrides file)."""
-    plan, timeline = planned(studio, entry, tuning)
-    return {"timeline": timeline_json(plan, timeline), "changes": plan.loaded.changes.lines(lambda _: "tuned")}
+    plan, timeline, estimated = planned(studio, entry, tuning)
+    return {"timeline": timeline_json(plan, timeline, estimated=estimated),
+            "changes": plan.loaded.changes.lines(lambda _: "tuned")}
 
 
 def saved_tuning(studio: Studio, entry: Entry) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def routine_list(studio: Studio) -> dict[str, Any]:
     rows = []
     for entry in catalog(studio.folder).values():
         try:
-            plan, timeline = planned(studio, entry, {})
+            plan, timeline, _ = planned(studio, entry, {})
         except Exception as exc:  # one bad file hides none of the others
             if not isinstance(exc, InputError) and type(exc).__name__ != "Invalid":
                 raise
@@ -72,7 +72,7 @@ def routine_detail(studio: Studio, entry: Entry) -> dict[str, Any]:
     from ..labels import labels_for
 
     tuning = saved_tuning(studio, entry)
-    plan, timeline = planned(studio, entry, tuning)
+    plan, timeline, estimated = planned(studio, entry, tuning)
     routine = plan.loaded.routine
     overrides = entry.path.parent / f"{entry.path.stem}.overrides.yaml"
     if entry.builtin:
@@ -89,7 +89,7 @@ def routine_detail(studio: Studio, entry: Entry) -> dict[str, Any]:
         "exercises": [_exercise(e, key) for e, key in zip(routine.exercises, routine.exercise_ids(), strict=True)],
         "limits": limits(),
         "tuning": tuning,
-        "timeline": timeline_json(plan, timeline),
+        "timeline": timeline_json(plan, timeline, estimated=estimated),
     }
 
 

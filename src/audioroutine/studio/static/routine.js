@@ -52,7 +52,9 @@ export async function showRoutine(main, id, go) {
   let player = null;
 
   const draw = (plan) => {
-    length.textContent = mmss(plan.seconds);
+    // "about" until every phrase is spoken: an unspoken phrase's length is estimated from its letters
+    length.textContent = plan.estimated ? `≈ ${mmss(plan.seconds)}` : mmss(plan.seconds);
+    length.title = plan.estimated ? "about: some phrases are not spoken yet; Build gives the exact length" : "";
     length.dataset.seconds = plan.seconds;
     drawTimeline(timeline, plan, {
       onCue: (t) => { if (player && player.querySelector("audio")) player.querySelector("audio").currentTime = t; },
