@@ -83,7 +83,11 @@ def test_a_build_at_a_higher_speed_is_shorter(build_piper, write_routine, tmp_pa
     assert fast.sheet.samples < normal.sheet.samples
     intro = [sheet(r.cue_sheet)["cues"][0] for r in (normal, fast)]
     assert intro[0]["text"] == intro[1]["text"]
-    assert intro[1]["end_s"] - intro[1]["start_s"] < 0.9 * (intro[0]["end_s"] - intro[0]["start_s"])
+    # All the words, not one phrase: the voice's takes vary in length (its noise); a single phrase at
+    # 1.25 came out at 0.90 of its normal length once, in CI with a cold clip cache.
+    spoken = [sum(c["end_s"] - c["start_s"] for c in sheet(r.cue_sheet)["cues"] if c.get("text"))
+              for r in (normal, fast)]
+    assert spoken[1] < 0.95 * spoken[0]  # 0.88 measured: each clip keeps its short silence at both ends
     assert decode(fast.mp3).size == fast.sheet.samples
     assert again[0].up_to_date  # the speed is part of the fingerprint: the same speed is up to date
     assert not build_piper(routine, out=tmp_path / "fast")[0].up_to_date  # another speed is not
