@@ -1,14 +1,14 @@
 """Keep a tuning: ``--set`` assignments (``calf-stretch.hold=45s``) checked key by key through the
 loader, written as an overrides file or into the routine file itself (comments and layout kept, by a
-ruamel round trip), shown first as a unified diff, or saved as a copy under a new title. The CLI's
-``--set`` and the studio share it: the limits and messages are the loader's own."""
+ruamel round trip), shown first as a unified diff, or saved as a copy under a new title. A tuning is
+checked by the loader as the CLI's ``--set`` is: the limits and messages are the loader's own."""
 
 from __future__ import annotations
 
 import difflib
 import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +70,13 @@ def overrides_path(routine: Path, folder: Path, builtin: bool) -> Path:
 
 
 def read_tuning(path: Path) -> dict[str, Any]:
-    """An overrides file's settings and exercises as a tuning (other keys as top-level ones)."""
+    """An overrides file's settings and exercises as a tuning (other keys as top-level ones; its
+    ``pronounce:`` is not a tuning: ``overrides_text`` keeps it as it is)."""
     data = plain(read_yaml_mapping(path, what="overrides"))
     tuning: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "pronounce":
+            continue
         if key in ("settings", "exercises") and isinstance(value, Mapping):
             for name, inner in value.items():
                 if key == "settings":
@@ -109,20 +112,9 @@ def overrides_text(tuning: Tuning, existing: Path | None = None) -> str:
 
     data = read_yaml_mapping(existing, what="overrides") if existing is not None and existing.exists() \
         else CommentedMap()
-    for key in [k for k in data if k not in ("settings", "exercises", "pronounce")]:
+    for key in [k for k in data if k != "pronounce"]:  # the tuning is the whole of the rest
         del data[key]
-    for section in ("settings", "exercises"):
-        if section in data:
-            del data[section]
-    for key, value in tuning.items():
-        head, _, field = key.partition(".")
-        parsed = parse_scalar(value_text(value))
-        if not field:
-            data[head] = parsed
-        elif head == "settings":
-            _entry(data, "settings")[field] = parsed
-        else:
-            _entry(_entry(data, "exercises"), head)[field] = parsed
+    _put(data, tuning, lambda exercise, key: _entry(_entry(data, "exercises"), exercise))
     return _dump(data)
 
 
@@ -130,6 +122,21 @@ def routine_text(path: Path, tuning: Tuning, title: str | None = None) -> str:
     """The routine file with the tuning written into it: comments, order and layout kept."""
     data = read_yaml_mapping(path)
     index = exercise_index(plain(data))
+
+    def exercise_at(exercise: str, key: str) -> Any:
+        if exercise not in index:
+            raise RoutineError(f"{exercise!r} is not an exercise id of this routine", path=path, field=key)
+        return data["exercises"][index[exercise]]
+
+    _put(data, tuning, exercise_at)
+    if title is not None:
+        data["title"] = title
+    return _dump(data)
+
+
+def _put(data: MutableMapping[str, Any], tuning: Tuning, exercise: Callable[[str, str], Any]) -> None:
+    """Each ``--set`` key's value into ``data``: a top-level key, ``settings.FIELD``, or
+    ``EXERCISE.FIELD`` into the mapping ``exercise(id, key)`` gives."""
     for key, value in tuning.items():
         head, _, field = key.partition(".")
         parsed = parse_scalar(value_text(value))
@@ -137,13 +144,8 @@ def routine_text(path: Path, tuning: Tuning, title: str | None = None) -> str:
             data[head] = parsed
         elif head == "settings":
             _entry(data, "settings")[field] = parsed
-        elif head in index:
-            data["exercises"][index[head]][field] = parsed
         else:
-            raise RoutineError(f"{head!r} is not an exercise id of this routine", path=path, field=key)
-    if title is not None:
-        data["title"] = title
-    return _dump(data)
+            exercise(head, key)[field] = parsed
 
 
 def unified_diff(old: str, new: str, shown: str) -> str:
