@@ -24,4 +24,6 @@ def test_an_overrides_files_pronunciations_are_kept_and_are_not_a_tuning(tmp_pat
     assert tuning == {"settings.rest": "20s", "calf-stretch.hold": "45s"}
     path.write_text(overrides_text({**tuning, "calf-stretch.hold": "1m"}, path), encoding="utf-8")
     assert plain(read_yaml_mapping(path, what="overrides")) == {
-        "pronounce": {"Oiselle": "wah-ZELL"}, "settings": {"rest": "20s"}, "exercises": {"calf-stretch": {"hold": "1m"}}}
+        "pronounce": {"Oiselle": "wah-ZELL"}, "settings": {"rest": "20s"},
+        "exercises": {"calf-stretch": {"hold": "1m"}},
+    }
