@@ -3,24 +3,19 @@ by the page. A tuned build writes the variant ``<slug>-studio`` so the routine's
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import shutil
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..cli.params import flag
-from ..model import slugify
-from ..outfiles import discard, empty_temporary
 from ..timeline_json import sheet_json
 from .catalog import Entry
 from .errors import error_json
 from .jobs import Job
+from .media import SHARE_FOLDER
 from .routines import Invalid, options_for, split
 from .state import Studio
 
 VARIANT = "studio"
-SHARE_FOLDER = "share"
 
 
 def job_errors(exc: BaseException) -> list[dict[str, Any]]:
@@ -47,23 +42,17 @@ def build_job(studio: Studio, entry: Entry, tuning: Mapping[str, Any]) -> Any:
 
 
 def share_job(studio: Studio, entries: Sequence[Entry], title: str, base_url: str | None) -> Any:
-    """The work of a share job: ``share`` into ``<out>/share``, its zip copied to ``<out>/share-<slug>.zip``."""
+    """The work of a share job: ``share`` into ``<out>/share``; its page and its zip are served from there."""
     from ..share import share
 
     def work(job: Job) -> dict[str, Any]:
         job.state = "speaking"
         folder = studio.out / SHARE_FOLDER
-        result = share([str(e.path) for e in entries], dataclasses.replace(studio.options()), title,
+        result = share([str(e.path) for e in entries], studio.options(), title,
                        base_url or None, folder, log=lambda _line: None, progress=job.progress)
         job.state = "writing"
-        final = studio.out / f"share-{slugify(result.title)}.zip"
-        tmp = empty_temporary(final)
-        try:
-            shutil.copyfile(result.zip, tmp)
-            os.replace(tmp, final)
-        finally:
-            discard(tmp)
-        return {"zip": f"/media/{final.name}", "page": f"/media/{SHARE_FOLDER}/index.html",
+        return {"zip": f"/media/{result.zip.relative_to(studio.out).as_posix()}",
+                "page": f"/media/{SHARE_FOLDER}/index.html",
                 "notes": [note.format_message(flag) for note in result.notes]}
 
     return work

@@ -13,6 +13,8 @@ from starlette.responses import FileResponse, Response
 from .errors import failure
 from .state import Studio
 
+SHARE_FOLDER = "share"
+"""Where a share job writes, inside the output folder (its page, feed, MP3s and zip)."""
 SERVED = (".mp3", ".json", ".zip", ".vtt", ".srt", ".txt", ".html", ".xml", ".png", ".jpg", ".css", ".js")
 
 
@@ -31,7 +33,7 @@ def listed(out: Path) -> dict[str, Path]:
     for path in out.iterdir():
         if path.suffix in SERVED and not path.name.startswith(".") and _regular(path):
             names[path.name] = path
-    share = out / "share"
+    share = out / SHARE_FOLDER
     if share.is_dir() and not share.is_symlink():
         for root, dirs, files in os.walk(share):  # os.walk does not follow links to folders
             dirs[:] = [d for d in dirs if not d.startswith(".") and not (Path(root) / d).is_symlink()]

@@ -32,7 +32,6 @@ class Studio:
     def folder_shown(self) -> str:
         return shown(self.folder)
 
-    def options(self, **changes: object) -> BuildOptions:
+    def options(self) -> BuildOptions:
         """The build options of this studio (its engine, clip cache and output folder)."""
-        base = BuildOptions(engine=self.engine, cache_dir=self.cache_dir, out=self.out)
-        return base if not changes else BuildOptions(**{**base.__dict__, **changes})
+        return BuildOptions(engine=self.engine, cache_dir=self.cache_dir, out=self.out)
