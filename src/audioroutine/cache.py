@@ -17,7 +17,6 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -223,22 +222,13 @@ class ClipCache:
     # ------------------------------------------------------------------------ looking after it
 
     def folders(self) -> list[Path]:
-        try:
-            return [p for p in self.clips_dir.iterdir() if p.is_dir() and not p.is_symlink()]
-        except OSError:
-            return []
+        return clipfiles.subfolders(self.clips_dir)
 
     def _clip_files(self) -> Iterable[Path]:
         return (p for folder in self.folders() for p in folder.glob("*.wav"))
 
     def info(self) -> CacheInfo:
-        clips, size = 0, 0
-        for folder in self.folders():
-            for path in folder.iterdir():
-                with suppress(OSError):
-                    size += path.lstat().st_size
-                    clips += path.suffix == ".wav"
-        return CacheInfo(self.root, clips, size)
+        return CacheInfo(self.root, *clipfiles.tally(self.folders(), ".wav"))
 
     def clear(self) -> CacheInfo:
         """Remove every clip; returns what was removed."""

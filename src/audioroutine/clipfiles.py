@@ -203,6 +203,25 @@ def write_clip(path: Path, samples: np.ndarray, note: dict[str, Any]) -> None:
             os.replace(wav_tmp, path)
 
 
+def subfolders(root: Path) -> list[Path]:
+    """The folders a cache keeps its files in (``ab/``), never through a link; none if it cannot be read."""
+    try:
+        return [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return []
+
+
+def tally(folders: Iterable[Path], suffix: str) -> tuple[int, int]:
+    """How many ``suffix`` files the folders hold, and the bytes of all their files."""
+    count, size = 0, 0
+    for folder in folders:
+        for path in folder.iterdir():
+            with suppress(OSError):
+                size += path.lstat().st_size
+                count += path.suffix == suffix
+    return count, size
+
+
 def sweep(folders: Iterable[Path]) -> int:
     """Remove the temporary files in ``folders`` that no process holds (left by a killed one)."""
     removed = 0

@@ -191,19 +191,10 @@ class PartCache:
     # ------------------------------------------------------------------------ looking after it
 
     def folders(self) -> list[Path]:
-        try:
-            return [p for p in self.root.iterdir() if p.is_dir() and not p.is_symlink()]
-        except OSError:
-            return []
+        return clipfiles.subfolders(self.root)
 
     def info(self) -> PartsInfo:
-        parts, size = 0, 0
-        for folder in self.folders():
-            for path in folder.iterdir():
-                with suppress(OSError):
-                    size += path.lstat().st_size
-                    parts += path.suffix == ".mp3"
-        return PartsInfo(self.root, parts, size)
+        return PartsInfo(self.root, *clipfiles.tally(self.folders(), ".mp3"))
 
     def clear(self) -> PartsInfo:
         """Remove every encoded part; returns what was removed."""
